@@ -1,0 +1,148 @@
+import { UnrecoverableError, type JobsOptions } from 'bullmq';
+import { z } from 'zod';
+
+/**
+ * The job registry: every queue, its payload schema and its retry/backoff/retention policy,
+ * declared once. Producers parse before `add`; processors parse first (see {@link parsePayload}).
+ */
+
+export const QUEUE_NAMES = ['extract', 'transform', 'load', 'backup', 'restore'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+const runId = z.number().int().positive();
+
+/** Extract: one ETL run. `runId` is absent on scheduled jobs; extract creates the run then. */
+export const extractPayload = z.object({
+  runId: runId.optional(),
+  /** S3 prefix of the dump; the configured DUMP_PREFIX when absent. */
+  prefix: z.string().optional(),
+  trigger: z.enum(['schedule', 'cli', 'board', 'demo', 'test']).default('cli'),
+});
+export type ExtractPayload = z.infer<typeof extractPayload>;
+
+const literalOrRef = z.union([
+  z.object({ id: z.string() }),
+  z.object({ v: z.string(), lang: z.string().optional(), dt: z.string().optional() }),
+]);
+const graphNode = z.object({
+  id: z.string(),
+  types: z.array(z.string()),
+  p: z.record(z.string(), z.array(literalOrRef)),
+});
+export const datasetRecordSchema = z.object({
+  uri: z.string().min(1),
+  source: z.object({ key: z.string(), index: z.number().int().nonnegative() }),
+  nodes: z.record(z.string(), graphNode),
+  dangling: z.array(z.string()).optional(),
+});
+
+/** Transform: one bounded chunk of dataset records of one run. */
+export const transformPayload = z.object({
+  runId,
+  /** Batch key, unique within the run and stable across retries: `o<object index>c<chunk index>`. */
+  batch: z.string().regex(/^o\d+c\d+$/),
+  objectKey: z.string(),
+  datasets: z.array(datasetRecordSchema).max(10_000),
+});
+export type TransformPayload = z.infer<typeof transformPayload>;
+
+const rowValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+
+/** Load: the indicator rows of one transform chunk. */
+export const loadPayload = z.object({
+  runId,
+  batch: z.string().regex(/^o\d+c\d+$/),
+  rows: z.array(z.record(z.string(), rowValue)).max(10_000),
+  /** Per-run counters (unparseable dates, unknown codes...), added to `etl_runs.notes` once per batch. */
+  notes: z.record(z.string(), z.number().int().nonnegative()).default({}),
+});
+export type LoadPayload = z.infer<typeof loadPayload>;
+
+/** Backup of the Metabase database (no secret: the worker reads METABASE_DATABASE_URL itself). */
+export const backupPayload = z.object({
+  trigger: z.enum(['schedule', 'cli', 'board', 'test', 'safety']).default('cli'),
+});
+export type BackupPayload = z.infer<typeof backupPayload>;
+
+/** Restore of one backup key. `target` is a URL without password; absent means METABASE_DATABASE_URL. */
+export const restorePayload = z.object({
+  key: z.string().min(1),
+  target: z
+    .string()
+    .refine((v) => {
+      try {
+        return new URL(v).password === '';
+      } catch {
+        return false;
+      }
+    }, 'must be a postgres URL without a password (passwords come from the environment or ~/.pgpass)')
+    .optional(),
+  allowOtherTarget: z.boolean().default(false),
+});
+export type RestorePayload = z.infer<typeof restorePayload>;
+
+export const PAYLOADS = {
+  extract: extractPayload,
+  transform: transformPayload,
+  load: loadPayload,
+  backup: backupPayload,
+  restore: restorePayload,
+} as const satisfies Record<QueueName, z.ZodType>;
+
+export type Payload<Q extends QueueName> = z.infer<(typeof PAYLOADS)[Q]>;
+
+const day = 24 * 3600;
+
+/** Retry, backoff and retention per queue: the only place they are declared. */
+export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
+  extract: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { age: 30 * day, count: 200 },
+    removeOnFail: { age: 60 * day, count: 500 },
+  },
+  // transform and load jobs carry chunks: keep few completed ones so that Redis stays small
+  transform: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: day, count: 20 },
+    removeOnFail: { age: 30 * day, count: 1000 },
+  },
+  load: {
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: day, count: 20 },
+    removeOnFail: { age: 30 * day, count: 1000 },
+  },
+  backup: {
+    attempts: 2,
+    backoff: { type: 'exponential', delay: 30_000 },
+    removeOnComplete: { age: 90 * day, count: 500 },
+    removeOnFail: { age: 90 * day, count: 500 },
+  },
+  // a restore is never repeated behind the operator's back
+  restore: {
+    attempts: 1,
+    removeOnComplete: { age: 90 * day, count: 500 },
+    removeOnFail: { age: 90 * day, count: 500 },
+  },
+};
+
+/** Deterministic job ids: a duplicate enqueue of the same step is a no-op. */
+export const jobIds = {
+  extract: (runId: number) => `run${runId}-extract`,
+  transform: (runId: number, batch: string) => `run${runId}-transform-${batch}`,
+  load: (runId: number, batch: string) => `run${runId}-load-${batch}`,
+};
+
+/** Scheduler ids (BullMQ job schedulers), upserted by `dcat-quality schedule` only. */
+export const SCHEDULER_IDS = { etl: 'nightly-etl', backup: 'nightly-backup' } as const;
+
+/** Parses a payload; a payload that does not fit is an UnrecoverableError (retrying cannot help). */
+export function parsePayload<Q extends QueueName>(queue: Q, data: unknown): Payload<Q> {
+  const parsed = PAYLOADS[queue].safeParse(data);
+  if (!parsed.success) {
+    throw new UnrecoverableError(`invalid ${queue} payload: ${z.prettifyError(parsed.error)}`);
+  }
+  return parsed.data as Payload<Q>;
+}
