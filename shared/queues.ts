@@ -42,6 +42,8 @@ export const transformPayload = z.object({
   /** Batch key, unique within the run and stable across retries: `o<object index>c<chunk index>`. */
   batch: z.string().regex(/^o\d+c\d+$/),
   objectKey: z.string(),
+  /** The run's scheduled date (YYYY-MM-DD, Europe/Paris): time-dependent scores use it, not the clock. */
+  runDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   datasets: z.array(datasetRecordSchema).max(10_000),
 });
 export type TransformPayload = z.infer<typeof transformPayload>;

@@ -1,0 +1,22 @@
+import type { ConnectionOptions } from 'bullmq';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Logger } from 'pino';
+import type { Config } from '../shared/config.js';
+import type { Queues } from '../shared/bull.js';
+import type { Pool } from '../shared/db.js';
+import type { LoadPayload } from '../shared/queues.js';
+
+/** What every worker gets: built once by workers/main.ts (or by a test). */
+export interface WorkerDeps {
+  config: Config;
+  /** BullMQ connection for Workers (blocking, maxRetriesPerRequest: null). */
+  connection: ConnectionOptions;
+  queues: Queues;
+  pool: Pool;
+  s3: S3Client;
+  log: Logger;
+  /** Test-only fault injection points; never set in production. */
+  hooks?: {
+    beforeLoad?: (payload: LoadPayload) => void | Promise<void>;
+  };
+}
