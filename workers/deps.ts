@@ -18,5 +18,7 @@ export interface WorkerDeps {
   /** Test-only fault injection points; never set in production. */
   hooks?: {
     beforeLoad?: (payload: LoadPayload) => void | Promise<void>;
+    /** Inside the load transaction, after the COPY: a throw here is a crash before commit. */
+    afterCopy?: (payload: LoadPayload) => void | Promise<void>;
   };
 }

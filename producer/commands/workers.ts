@@ -1,4 +1,29 @@
 import type { Command } from 'commander';
+import { getConfig } from '../../shared/config.js';
+import { assertDatabaseReachable } from '../../shared/db.js';
+import { assertRedisReachable } from '../../shared/redis.js';
+import { buildWorkerDeps, parseRoles, startWorkers } from '../../workers/main.js';
 
-/** `dcat-quality workers`: not built yet. */
-export function register(_program: Command): void {}
+export function register(program: Command): void {
+  program
+    .command('workers')
+    .description('run workers in the foreground until SIGTERM/SIGINT (then finish running jobs and exit)')
+    .option('--queues <list>', 'comma-separated queues to work on: extract,transform,load,backup,restore (default: all)')
+    .action(async (opts: { queues?: string }) => {
+      const config = getConfig();
+      const roles = parseRoles(opts.queues);
+      await Promise.all([assertRedisReachable(config.REDIS_URL), assertDatabaseReachable(config.DATABASE_URL)]);
+      const deps = await buildWorkerDeps(config);
+      const running = await startWorkers(deps, roles);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          deps.log.info({ signal }, 'stopping: waiting for running jobs');
+          resolve();
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      await running.close();
+      await deps.close();
+    });
+}

@@ -1,0 +1,33 @@
+import { getConfig, type Config } from '../shared/config.js';
+import { closeQueues, createQueues, type Queues } from '../shared/bull.js';
+import { assertDatabaseReachable, createPool, migrate, type Pool } from '../shared/db.js';
+import { assertRedisReachable, createRedis } from '../shared/redis.js';
+
+export interface ProducerContext {
+  config: Config;
+  pool: Pool;
+  queues: Queues;
+  close(): Promise<void>;
+}
+
+/**
+ * What a CLI command needs: checks Redis and PostgreSQL first, so that a service that is down
+ * gives one clear line at once instead of a hang.
+ */
+export async function connectProducer(config: Config = getConfig()): Promise<ProducerContext> {
+  await Promise.all([assertRedisReachable(config.REDIS_URL), assertDatabaseReachable(config.DATABASE_URL)]);
+  const redis = createRedis(config.REDIS_URL, 'worker');
+  const pool = createPool(config.DATABASE_URL, 2);
+  await migrate(pool);
+  const queues = createQueues(config, redis);
+  return {
+    config,
+    pool,
+    queues,
+    async close() {
+      await closeQueues(queues);
+      await pool.end();
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { gzipSync } from 'node:zlib';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { buildWorkerDeps, startWorkers } from '../workers/main.js';
+import type { WorkerDeps } from '../workers/deps.js';
+import { enqueueRun, waitForRun } from '../producer/etl.js';
+import { generateDump, summarizeDump, writeDumpToS3, type GenOptions } from '../shared/synthetic/generate.js';
+import { jobIds, type LoadPayload } from '../shared/queues.js';
+import { runLoad } from '../workers/load/processor.js';
+import type { Job } from 'bullmq';
+
+/**
+ * The whole pipeline on real Redis, PostgreSQL and S3 (s3rver in-process), workers in this process.
+ */
+let ctx: TestContext;
+let deps: Awaited<ReturnType<typeof buildWorkerDeps>>;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+const faults: { crashAfterCopy?: string } = {};
+
+beforeAll(async () => {
+  ctx = await createTestContext({ CHUNK_SIZE: '50', MAX_PENDING_CHUNKS: '4' });
+  const hooks: WorkerDeps['hooks'] = {
+    afterCopy: (p) => {
+      if (faults.crashAfterCopy === p.batch) {
+        faults.crashAfterCopy = undefined;
+        throw new Error(`simulated crash before commit of ${p.batch}`);
+      }
+    },
+  };
+  deps = await buildWorkerDeps(ctx.config, hooks);
+  workers = await startWorkers(deps, ['extract', 'transform', 'load']);
+});
+
+afterAll(async () => {
+  await workers?.close();
+  await deps?.close();
+  await ctx?.cleanup();
+});
+
+async function seed(prefix: string, opts: GenOptions) {
+  return writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, prefix, opts);
+}
+
+async function runToEnd(prefix: string) {
+  const { runId } = await enqueueRun(deps, { prefix, trigger: 'test' });
+  return waitForRun(ctx.pool, runId, { timeoutMs: 120_000, intervalMs: 50 });
+}
+
+async function latest() {
+  const { rows } = await ctx.pool.query<{ run_id: number; n: number }>(
+    'SELECT run_id, count(*)::int AS n FROM dataset_quality_latest GROUP BY run_id',
+  );
+  return rows;
+}
+
+describe('ETL pipeline', () => {
+  let firstRun: number;
+
+  it('runs a paged dump to publication with exact row counts', async () => {
+    const opts: GenOptions = { datasets: 420, pages: 6, seed: 3, duplicates: 4 };
+    const summary = await seed('paged/', opts);
+    expect(summary.datasets).toBe(summarizeDump(opts).datasets);
+    const run = await runToEnd('paged/');
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('published');
+    expect(run.objects).toBe(summary.files);
+    expect(run.datasets).toBe(summary.datasets);
+    expect(run.duplicates).toBe(summary.datasetNodes - summary.datasets);
+    expect(run.loaded_batches).toBe(run.batches);
+    expect(await latest()).toEqual([{ run_id: run.id, n: summary.datasets }]);
+    const distinct = await ctx.pool.query<{ n: number }>(
+      'SELECT count(DISTINCT dataset_uri)::int AS n FROM dataset_quality_latest',
+    );
+    expect(distinct.rows[0]!.n).toBe(summary.datasets);
+    firstRun = run.id;
+  });
+
+  it('a re-run replaces the published run atomically', async () => {
+    const seen = new Set<string>();
+    let polling = true;
+    // readers during the publication see one whole run: never a mix, never a partial count
+    const reader = (async () => {
+      while (polling) {
+        for (const r of await latest()) seen.add(`${r.run_id}:${r.n}`);
+      }
+    })();
+    const run = await runToEnd('paged/');
+    polling = false;
+    await reader;
+    expect(run.status).toBe('published');
+    const rows = await latest();
+    expect(rows).toEqual([{ run_id: run.id, n: run.datasets }]);
+    for (const s of seen) expect([`${firstRun}:${run.datasets}`, `${run.id}:${run.datasets}`]).toContain(s);
+    // the previous run's rows are kept as history
+    const old = await ctx.pool.query('SELECT 1 FROM dataset_quality WHERE run_id = $1 LIMIT 1', [firstRun]);
+    expect(old.rowCount).toBe(1);
+  });
+
+  it('a batch that crashes before commit is retried without duplicating or losing rows', async () => {
+    const opts: GenOptions = { datasets: 200, pages: 2, seed: 5 };
+    const summary = await seed('crash/', opts);
+    faults.crashAfterCopy = 'o0c1';
+    const run = await runToEnd('crash/');
+    expect(faults.crashAfterCopy).toBeUndefined(); // the fault fired
+    expect(run.status).toBe('published');
+    const count = await ctx.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM dataset_quality WHERE run_id = $1',
+      [run.id],
+    );
+    expect(count.rows[0]!.n).toBe(summary.datasets);
+
+    // the same batch delivered again (a duplicate job) writes nothing
+    const rows = await ctx.pool.query(
+      `SELECT * FROM dataset_quality WHERE run_id = $1 AND source_key LIKE '%0001%' LIMIT 3`,
+      [run.id],
+    );
+    const payload: LoadPayload = { runId: run.id, batch: 'o0c0', rows: rows.rows, notes: {} };
+    const fake = { data: payload, opts: { attempts: 1 }, attemptsMade: 0, log: async () => 0 } as unknown as Job;
+    const result = await runLoad(fake, deps);
+    expect(result.skipped).toBe(true);
+    const again = await ctx.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM dataset_quality WHERE run_id = $1',
+      [run.id],
+    );
+    expect(again.rows[0]!.n).toBe(summary.datasets);
+  });
+
+  it('a truncated page fails the run with the key and position, keeps the published run, and a retry after the fix publishes', async () => {
+    const before = await latest();
+    const files = [];
+    for await (const f of generateDump({ datasets: 150, pages: 3, seed: 9 })) files.push(f);
+    const keys = files.map((f) => `broken/${f.key}`);
+    for (const [i, f] of files.entries()) {
+      const body = Buffer.isBuffer(f.body) ? f.body : Buffer.concat(await Array.fromAsync(f.body));
+      const truncated = i === 1 ? body.subarray(0, Math.floor(body.length * 0.6)) : body;
+      await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[i], Body: truncated }));
+      files[i] = { key: f.key, body };
+    }
+    const run = await runToEnd('broken/');
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain(keys[1]);
+    expect(run.error).toMatch(/byte \d+/);
+    expect(await latest()).toEqual(before);
+
+    // fix the object, retry the failed extract job (what the board's Retry does): the run publishes
+    await ctx.s3.send(
+      new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[1], Body: files[1]!.body as Buffer }),
+    );
+    const job = await deps.queues.extract.getJob(jobIds.extract(run.id));
+    expect(await job!.getState()).toBe('failed');
+    await job!.retry();
+    const retried = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
+    expect(retried.status).toBe('published');
+    expect(retried.error).toBeNull();
+    expect(await latest()).toEqual([{ run_id: run.id, n: 150 }]);
+  });
+
+  it('an empty dump fails clearly and publishes nothing', async () => {
+    const before = await latest();
+    const run = await runToEnd('nothing-here/');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/empty dump.*nothing-here\//);
+    expect(await latest()).toEqual(before);
+  });
+
+  it('reads a gzip dump', async () => {
+    const summary = await seed('gzip/', { datasets: 120, pages: 3, seed: 11, gzip: true });
+    const run = await runToEnd('gzip/');
+    expect(run.status).toBe('published');
+    expect(run.datasets).toBe(summary.datasets);
+  });
+
+  it('reads one huge single file in bounded chunks', async () => {
+    const summary = await seed('single/', { datasets: 1500, pages: 1, seed: 13, single: true });
+    expect(summary.files).toBe(1);
+    const run = await runToEnd('single/');
+    expect(run.status).toBe('published');
+    expect(run.datasets).toBe(summary.datasets);
+    expect(run.batches).toBe(Math.ceil(summary.datasets / 50));
+  });
+
+  it('a gzip object whose key does not say so is still read (magic bytes)', async () => {
+    const files = [];
+    for await (const f of generateDump({ datasets: 30, pages: 1, seed: 17 })) files.push(f);
+    const body = files[0]!.body as Buffer;
+    await ctx.s3.send(
+      new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: 'magic/page.json', Body: gzipSync(body) }),
+    );
+    const run = await runToEnd('magic/');
+    expect(run.status).toBe('published');
+    expect(run.datasets).toBe(30);
+  });
+});
+
+describe('scheduler', () => {
+  it('upserts one nightly scheduler, idempotently', async () => {
+    const { upsertSchedules } = await import('../producer/schedule.js');
+    await upsertSchedules(deps.queues, ctx.config);
+    await upsertSchedules(deps.queues, ctx.config, { cron: '0 0 * * *', tz: 'Europe/Paris' });
+    const schedulers = await deps.queues.extract.getJobSchedulers();
+    expect(schedulers).toHaveLength(1);
+    expect(schedulers[0]).toMatchObject({ key: 'nightly-etl', pattern: '0 0 * * *', tz: 'Europe/Paris' });
+  });
+});

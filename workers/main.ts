@@ -1,0 +1,79 @@
+import type { Worker } from 'bullmq';
+import type { Config } from '../shared/config.js';
+import { createQueues, closeQueues } from '../shared/bull.js';
+import { createPool, migrate } from '../shared/db.js';
+import { logger } from '../shared/logger.js';
+import { QUEUE_NAMES, type QueueName } from '../shared/queues.js';
+import { createRedis } from '../shared/redis.js';
+import { createS3 } from '../shared/s3.js';
+import type { WorkerDeps } from './deps.js';
+import { createExtractWorker } from './extract/worker.js';
+import { createTransformWorker } from './transform/worker.js';
+import { createLoadWorker } from './load/worker.js';
+import { createBackupWorker, createRestoreWorker } from './backup/worker.js';
+
+/** Each role (queue) and the function that starts its worker: a role without one fails at start-up. */
+const ROLES: Record<QueueName, (deps: WorkerDeps) => Worker> = {
+  extract: createExtractWorker,
+  transform: createTransformWorker,
+  load: createLoadWorker,
+  backup: createBackupWorker,
+  restore: createRestoreWorker,
+};
+
+/** Parses `--queues extract,transform` (empty: every queue). */
+export function parseRoles(list: string | undefined): QueueName[] {
+  if (!list) return [...QUEUE_NAMES];
+  const roles = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = roles.filter((r) => !(QUEUE_NAMES as readonly string[]).includes(r));
+  if (unknown.length > 0) {
+    throw new Error(`unknown queue(s) ${unknown.join(', ')}: expected some of ${QUEUE_NAMES.join(', ')}`);
+  }
+  return [...new Set(roles)] as QueueName[];
+}
+
+/** Connections and clients shared by the workers of one process; migrates the database once. */
+export async function buildWorkerDeps(
+  config: Config,
+  hooks?: WorkerDeps['hooks'],
+): Promise<WorkerDeps & { close(): Promise<void> }> {
+  const connection = createRedis(config.REDIS_URL, 'worker');
+  const queueConnection = createRedis(config.REDIS_URL, 'worker');
+  const pool = createPool(config.DATABASE_URL, config.LOAD_CONCURRENCY + config.TRANSFORM_CONCURRENCY + 2);
+  await migrate(pool);
+  const queues = createQueues(config, queueConnection);
+  const s3 = createS3(config);
+  const log = logger().child({ component: 'workers' });
+  return {
+    config,
+    connection,
+    queues,
+    pool,
+    s3,
+    log,
+    hooks,
+    async close() {
+      await closeQueues(queues);
+      await pool.end();
+      s3.destroy();
+      connection.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}
+
+/** Starts one worker per role; `close()` lets running jobs finish, then stops. */
+export async function startWorkers(deps: WorkerDeps, roles: QueueName[]): Promise<{ close(): Promise<void> }> {
+  const workers = roles.map((role) => ROLES[role](deps));
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  deps.log.info({ roles }, 'workers started');
+  return {
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+      deps.log.info({ roles }, 'workers stopped');
+    },
+  };
+}
