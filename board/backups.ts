@@ -1,6 +1,7 @@
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { scanBackups } from '../workers/backup/storage.js';
 
-/** The newest complete backup: a `.dump` object whose `.json` sidecar exists. */
+/** The newest complete backup (a `.dump` whose sidecar is valid). */
 export interface LastBackup {
   key: string;
   createdAt: Date;
@@ -9,39 +10,29 @@ export interface LastBackup {
 /** Where the board finds the newest backup; `null` when there is none. Throws when it cannot tell. */
 export type LastBackupFinder = () => Promise<LastBackup | null>;
 
-/**
- * Lists `<prefix><db>/<timestamp>.dump` objects under the backup prefix and keeps the newest one
- * whose `.json` sidecar exists (the sidecar is written last, so a dump without it is incomplete).
- */
+/** The newest backup under BACKUP_PREFIX, as `dcat-quality backup list` sees it; gives up after `timeoutMs`. */
 export async function findLastBackup(
   s3: S3Client,
   bucket: string,
   prefix: string,
   { timeoutMs = 5_000 } = {},
 ): Promise<LastBackup | null> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const dumps = new Map<string, Date>();
-  const sidecars = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-      { abortSignal: signal },
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`S3 did not list the backups within ${timeoutMs} ms`)),
+      timeoutMs,
     );
-    for (const o of page.Contents ?? []) {
-      if (!o.Key) continue;
-      if (o.Key.endsWith('.dump')) dumps.set(o.Key, o.LastModified ?? new Date(0));
-      else if (o.Key.endsWith('.json')) sidecars.add(o.Key);
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-
-  let newest: LastBackup | null = null;
-  for (const [key, createdAt] of dumps) {
-    if (!sidecars.has(`${key.slice(0, -'.dump'.length)}.json`) && !sidecars.has(`${key}.json`)) continue;
-    if (!newest || createdAt > newest.createdAt) newest = { key, createdAt };
+  });
+  try {
+    const { backups } = await Promise.race([scanBackups(s3, bucket, prefix), timeout]);
+    const newest = backups[0];
+    if (!newest) return null;
+    const createdAt = new Date(newest.createdAt);
+    return Number.isNaN(createdAt.getTime()) ? null : { key: newest.key, createdAt };
+  } finally {
+    clearTimeout(timer);
   }
-  return newest;
 }
 
 /** Remembers the last answer for `ttlMs` so that frequent scrapes do not list S3 each time. */

@@ -25,7 +25,7 @@ interface LastRuns {
 
 /**
  * The board's Prometheus registry. Every value is read when scraped; a source that is down leaves
- * its metrics absent (or NaN) instead of failing the scrape.
+ * its queue series absent or its values NaN instead of failing the scrape.
  */
 export function createMetrics(deps: MetricsDeps): Registry {
   const registry = new Registry();
@@ -77,45 +77,50 @@ export function createMetrics(deps: MetricsDeps): Registry {
     return pending;
   };
 
-  const runGauge = (name: string, help: string, pick: (r: LastRuns) => number | null) =>
+  // unlabelled gauges cannot be absent: NaN when PostgreSQL cannot be read
+  const runGauge = (name: string, help: string, pick: (r: LastRuns) => number) =>
     new Gauge({
       name,
       help,
       registers: [registry],
       async collect() {
-        this.reset();
         const runs = await lastRuns();
-        const value = runs ? pick(runs) : null;
-        if (value !== null) this.set(value);
+        this.set(runs ? pick(runs) : Number.NaN);
       },
     });
 
   runGauge(
     'dcat_quality_last_run_duration_seconds',
-    'Duration of the last published ETL run, from its start to its publication',
-    (r) => r.published_duration,
+    'Duration of the last published ETL run, from its start to its publication (NaN: none yet)',
+    (r) => r.published_duration ?? Number.NaN,
   );
-  runGauge('dcat_quality_last_run_datasets', 'Datasets of the last published ETL run', (r) => r.published_datasets);
+  runGauge(
+    'dcat_quality_last_run_datasets',
+    'Datasets of the last published ETL run (NaN: none yet)',
+    (r) => r.published_datasets ?? Number.NaN,
+  );
+  // +Inf when no run was ever published, so that an age threshold alert fires
   runGauge(
     'dcat_quality_seconds_since_last_published_run',
-    'Seconds since the last ETL run was published',
-    (r) => r.published_age,
+    'Seconds since the last ETL run was published (+Inf: never)',
+    (r) => r.published_age ?? Number.POSITIVE_INFINITY,
   );
   runGauge('dcat_quality_last_run_failed', '1 when the most recent finished ETL run failed, else 0', (r) =>
-    r.last_status === null ? null : r.last_status === 'failed' ? 1 : 0,
+    r.last_status === 'failed' ? 1 : 0,
   );
 
   const { lastBackup } = deps;
   if (lastBackup) {
     new Gauge({
       name: 'dcat_quality_last_backup_age_seconds',
-      help: 'Age of the newest complete backup of the Metabase database (absent when there is none, NaN when S3 cannot be read)',
+      help: 'Age of the newest complete backup of the Metabase database (+Inf: none, NaN: S3 unreadable)',
       registers: [registry],
       async collect() {
-        this.reset();
         try {
           const last = await lastBackup();
-          if (last) this.set(Math.max(0, (Date.now() - last.createdAt.getTime()) / 1000));
+          this.set(
+            last ? Math.max(0, (Date.now() - last.createdAt.getTime()) / 1000) : Number.POSITIVE_INFINITY,
+          );
         } catch (err) {
           onError('s3', err);
           this.set(Number.NaN);

@@ -10,9 +10,9 @@ const SECRET_KEY =
   /passw(or)?d|passphrase|(^|[^a-z])pass($|[^a-z])|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|authori[sz]ation|credential|cookie|session/i;
 
 const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*):[^\s/@]*@/gi;
-const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi;
+const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
 const KEY_VALUE =
-  /\b(password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?access[-_]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;"']+)/gi;
+  /\b(password|passwd|pwd|secret|token|api[-_]?key|access[-_]?key|secret[-_]?access[-_]?key)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;"')\]}]+)/gi;
 
 /** True when a property name looks like it holds a secret (password, token, secret, API key...). */
 export function isSecretKey(key: string): boolean {

@@ -1,34 +1,12 @@
 import { z } from 'zod';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import type { Pool } from '../shared/db.js';
-
-/** One row of `etl_runs`, as node-postgres returns it. */
-export interface EtlRunRow {
-  id: number;
-  status: 'queued' | 'running' | 'published' | 'failed';
-  trigger: string;
-  job_key: string | null;
-  prefix: string;
-  scheduled_for: Date;
-  created_at: Date;
-  started_at: Date | null;
-  extract_finished_at: Date | null;
-  finished_at: Date | null;
-  published_at: Date | null;
-  objects: number;
-  bytes: number;
-  datasets: number;
-  duplicates: number;
-  batches: number | null;
-  loaded_batches: number;
-  notes: Record<string, unknown>;
-  error: string | null;
-}
+import type { RunRow } from '../shared/runs.js';
 
 /** A run as the history API answers it: timestamps in ISO 8601, durations in seconds. */
 export interface RunView {
   id: number;
-  status: EtlRunRow['status'];
+  status: RunRow['status'];
   trigger: string;
   prefix: string;
   scheduledFor: string;
@@ -66,7 +44,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const seconds = (from: Date | null, to: Date | null) =>
   from && to ? Math.max(0, (to.getTime() - from.getTime()) / 1000) : null;
 
-export function toRunView(row: EtlRunRow): RunView {
+export function toRunView(row: RunRow): RunView {
   const end = row.published_at ?? (row.status === 'failed' ? row.finished_at : null);
   return {
     id: row.id,
@@ -114,7 +92,7 @@ export async function listRuns(
   page: { limit: number; offset: number },
 ): Promise<{ runs: RunView[]; total: number }> {
   const [rows, count] = await Promise.all([
-    pool.query<EtlRunRow>(`SELECT ${COLUMNS} FROM etl_runs ORDER BY id DESC LIMIT $1 OFFSET $2`, [
+    pool.query<RunRow>(`SELECT ${COLUMNS} FROM etl_runs ORDER BY id DESC LIMIT $1 OFFSET $2`, [
       page.limit,
       page.offset,
     ]),
@@ -125,7 +103,7 @@ export async function listRuns(
 
 /** One run, or null when there is no run with this id. */
 export async function getRun(pool: Pool, id: number): Promise<RunView | null> {
-  const { rows } = await pool.query<EtlRunRow>(`SELECT ${COLUMNS} FROM etl_runs WHERE id = $1`, [id]);
+  const { rows } = await pool.query<RunRow>(`SELECT ${COLUMNS} FROM etl_runs WHERE id = $1`, [id]);
   return rows[0] ? toRunView(rows[0]) : null;
 }
 
@@ -144,7 +122,10 @@ export const runsQuerySchema = z.strictObject(
     limit: integerParam('limit', 1, MAX_LIMIT).default(20),
     offset: integerParam('offset', 0, Number.MAX_SAFE_INTEGER).default(0),
   },
-  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown parameter(s): ${issue.keys.join(', ')}` : undefined) },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown parameter(s): ${issue.keys.join(', ')}` : undefined,
+  },
 );
 
 /** Path parameter of `GET /api/runs/:id`. */
@@ -156,7 +137,7 @@ function badRequest(reply: FastifyReply, error: z.ZodError) {
 }
 
 /** `GET /api/runs` and `GET /api/runs/:id`: the run history from `etl_runs`. */
-export const runsRoutes: FastifyPluginAsync<{ pool: Pool }> = async (app, { pool }) => {
+export const runsRoutes: FastifyPluginCallback<{ pool: Pool }> = (app, { pool }, done) => {
   app.get('/api/runs', async (req, reply) => {
     const query = runsQuerySchema.safeParse(req.query ?? {});
     if (!query.success) return badRequest(reply, query.error);
@@ -168,7 +149,9 @@ export const runsRoutes: FastifyPluginAsync<{ pool: Pool }> = async (app, { pool
     const id = runIdSchema.safeParse(req.params.id);
     if (!id.success) return badRequest(reply, id.error);
     const run = await getRun(pool, id.data);
-    if (!run) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no run ${id.data}` });
+    if (!run)
+      return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no run ${id.data}` });
     return run;
   });
+  done();
 };

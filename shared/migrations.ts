@@ -2,6 +2,8 @@
  * Versioned schema migrations, applied in order by `migrate()` and recorded in `schema_migrations`.
  * A migration, once released, is never edited: add a new one.
  */
+import { FAIR_MIGRATION } from './migrations-fair.js';
+
 export interface Migration {
   version: number;
   name: string;
@@ -80,4 +82,5 @@ CREATE TABLE dataset_quality (
 COMMENT ON TABLE dataset_quality IS 'Quality indicators per dataset and run; one partition per published run';
 `,
   },
+  FAIR_MIGRATION,
 ];

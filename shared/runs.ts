@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { withTransaction, type Pool, type PoolClient } from './db.js';
+import { applyRetention } from '../workers/load/retention.js';
 
 /** A row of `etl_runs`. */
 export interface RunRow {
@@ -26,6 +27,7 @@ export interface RunRow {
 
 /** The table one run's rows are COPYed into, attached to `dataset_quality` when the run is published. */
 export function stagingTable(runId: number): string {
+  if (!Number.isSafeInteger(runId) || runId <= 0) throw new RangeError(`not a run id: ${runId}`);
   return `dataset_quality_run_${runId}`;
 }
 
@@ -67,7 +69,8 @@ export async function markRunning(db: Pool, runId: number): Promise<RunRow['stat
        status = CASE WHEN status = 'published' THEN status ELSE 'running' END,
        started_at = coalesce(started_at, now()),
        error = CASE WHEN status = 'published' THEN error ELSE NULL END,
-       finished_at = CASE WHEN status = 'published' THEN finished_at ELSE NULL END
+       finished_at = CASE WHEN status = 'published' THEN finished_at ELSE NULL END,
+       purged_at = CASE WHEN status = 'published' THEN purged_at ELSE NULL END
      WHERE id = $1
      RETURNING status`,
     [runId],
@@ -118,10 +121,11 @@ export async function markFailed(pool: Pool, runId: number, error: string): Prom
 /**
  * Publishes the run when extract is done and every batch is loaded: attaches its staging table as
  * a partition and flips its status, in one transaction, so `dataset_quality_latest` switches from
- * the previous run to this one at once. Returns true when this call published it.
+ * the previous run to this one at once. Then drops the runs beyond `retentionRuns`.
+ * Returns true when this call published it.
  */
-export async function tryPublish(pool: Pool, runId: number): Promise<boolean> {
-  return withTransaction(pool, async (client) => {
+export async function tryPublish(pool: Pool, runId: number, retentionRuns: number): Promise<boolean> {
+  const published = await withTransaction(pool, async (client) => {
     const run = (
       await client.query<Pick<RunRow, 'status' | 'batches'>>(
         'SELECT status, batches FROM etl_runs WHERE id = $1 FOR UPDATE',
@@ -147,4 +151,6 @@ export async function tryPublish(pool: Pool, runId: number): Promise<boolean> {
     );
     return true;
   });
+  if (published) await withTransaction(pool, (client) => applyRetention(client, retentionRuns));
+  return published;
 }

@@ -8,8 +8,8 @@ export interface ViewDef {
   comment?: string;
 }
 
-/** The latest published run (by publication time). */
-export const LATEST_RUN_SQL = `(SELECT r.id FROM etl_runs r WHERE r.status = 'published' ORDER BY r.published_at DESC, r.id DESC LIMIT 1)`;
+import { LATEST_RUN_SQL } from './latest-run.js';
+import { FAIR_VIEWS } from './views-fair.js';
 
 export const VIEWS: ViewDef[] = [
   {
@@ -17,4 +17,5 @@ export const VIEWS: ViewDef[] = [
     sql: `SELECT q.* FROM dataset_quality q WHERE q.run_id = ${LATEST_RUN_SQL}`,
     comment: 'One row per dataset of the latest published run',
   },
+  ...FAIR_VIEWS,
 ];

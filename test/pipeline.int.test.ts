@@ -1,11 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { QueueEvents } from 'bullmq';
 import { gzipSync } from 'node:zlib';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import type { WorkerDeps } from '../workers/deps.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
-import { generateDump, summarizeDump, writeDumpToS3, type GenOptions } from '../shared/synthetic/generate.js';
+import {
+  generateDump,
+  summarizeDump,
+  writeDumpToS3,
+  type GenOptions,
+  type GeneratedFile,
+} from '../shared/synthetic/generate.js';
 import { jobIds, type LoadPayload } from '../shared/queues.js';
 import { runLoad } from '../workers/load/processor.js';
 import type { Job } from 'bullmq';
@@ -37,6 +44,13 @@ afterAll(async () => {
   await deps?.close();
   await ctx?.cleanup();
 });
+
+async function bodyOf(f: GeneratedFile): Promise<Buffer> {
+  if (Buffer.isBuffer(f.body)) return f.body;
+  const parts: Buffer[] = [];
+  for await (const part of f.body) parts.push(part);
+  return Buffer.concat(parts);
+}
 
 async function seed(prefix: string, opts: GenOptions) {
   return writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, prefix, opts);
@@ -132,7 +146,7 @@ describe('ETL pipeline', () => {
     for await (const f of generateDump({ datasets: 150, pages: 3, seed: 9 })) files.push(f);
     const keys = files.map((f) => `broken/${f.key}`);
     for (const [i, f] of files.entries()) {
-      const body = Buffer.isBuffer(f.body) ? f.body : Buffer.concat(await Array.fromAsync(f.body));
+      const body = await bodyOf(f);
       const truncated = i === 1 ? body.subarray(0, Math.floor(body.length * 0.6)) : body;
       await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[i], Body: truncated }));
       files[i] = { key: f.key, body };
@@ -149,7 +163,12 @@ describe('ETL pipeline', () => {
     );
     const job = await deps.queues.extract.getJob(jobIds.extract(run.id));
     expect(await job!.getState()).toBe('failed');
+    const events = new QueueEvents('extract', { connection: deps.connection, prefix: ctx.config.QUEUE_PREFIX });
+    await events.waitUntilReady();
     await job!.retry();
+    await job!.waitUntilFinished(events, 60_000);
+    await events.close();
+    // the extract job is done; the run publishes when its last batch is loaded
     const retried = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
     expect(retried.status).toBe('published');
     expect(retried.error).toBeNull();
@@ -183,7 +202,7 @@ describe('ETL pipeline', () => {
   it('a gzip object whose key does not say so is still read (magic bytes)', async () => {
     const files = [];
     for await (const f of generateDump({ datasets: 30, pages: 1, seed: 17 })) files.push(f);
-    const body = files[0]!.body as Buffer;
+    const body = await bodyOf(files[0]!);
     await ctx.s3.send(
       new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: 'magic/page.json', Body: gzipSync(body) }),
     );

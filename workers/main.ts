@@ -47,6 +47,7 @@ export async function buildWorkerDeps(
   const queues = createQueues(config, queueConnection);
   const s3 = createS3(config);
   const log = logger().child({ component: 'workers' });
+  log.level = config.LOG_LEVEL;
   return {
     config,
     connection,

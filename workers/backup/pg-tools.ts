@@ -136,7 +136,7 @@ export async function inspectDatabase(t: PgTarget): Promise<ServerInfo> {
         : e.code === '28P01' || e.code === '28000'
           ? ' (the password comes from METABASE_DATABASE_URL when host, port and user match it, else from PGPASSWORD or ~/.pgpass of the worker)'
           : '';
-    throw new Error(`cannot connect to ${redactUrl(t.url)}: ${e.message}${hint}`);
+    throw new Error(`cannot connect to ${redactUrl(t.url)}: ${e.message}${hint}`, { cause: err });
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -168,16 +168,22 @@ export async function toolVersion(path: string, tool: 'pg_dump' | 'pg_restore'):
   const version = out.stdout.trim();
   const m = /\b(\d+)(?:\.(\d+))?/.exec(version.replace(/^[^)]*\)/, ''));
   if (out.code !== 0 || !m) {
-    throw new UnrecoverableError(`"${path} --version" did not answer like ${tool} (${setting}): ${version || out.stderr}`);
+    throw new UnrecoverableError(
+      `"${path} --version" did not answer like ${tool} (${setting}): ${version || out.stderr}`,
+    );
   }
   return { path, version, major: Number(m[1]) };
 }
 
 /** pg_dump must be at least the server's major version, else it refuses (or worse): say so plainly. */
-export function assertDumpCompatible(dump: ToolVersion, server: Pick<ServerInfo, 'major' | 'version'>, where: string): void {
+export function assertDumpCompatible(
+  dump: ToolVersion,
+  server: Pick<ServerInfo, 'major' | 'version'>,
+  where: string,
+): void {
   if (dump.major < server.major) {
     throw new UnrecoverableError(
-      `pg_dump ${dump.major} ("${dump.path}") cannot dump ${where}, a PostgreSQL ${server.version} server: ` +
+      `pg_dump ${dump.major} ("${dump.path}") cannot dump ${where}, a PostgreSQL ${server.version.replace(/\s.*$/, '')} server: ` +
         `pg_dump must be version ${server.major} or newer. Install postgresql-client-${server.major} and set PG_DUMP_PATH ` +
         `(e.g. /usr/lib/postgresql/${server.major}/bin/pg_dump)`,
     );
@@ -192,7 +198,12 @@ export interface RunResult {
 }
 
 /** Runs a program to its end, collecting its output; rejects only when it cannot start. */
-export function run(path: string, args: string[], env?: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<RunResult> {
+export function run(
+  path: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+  signal?: AbortSignal,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(path, args, { env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal });
     const stdout = collect(child, 'stdout', 16 * 1024 * 1024);
@@ -219,7 +230,8 @@ export function collect(child: ChildProcess, which: 'stdout' | 'stderr', limit: 
 
 /** Arguments of the backup dump: custom format, to stdout, of the URL (password via env). */
 export function pgDumpArgs(t: PgTarget): string[] {
-  return ['--format=custom', '--no-password', `--dbname=${t.url}`];
+  // a lock held by a migration would otherwise stall the dump forever
+  return ['--format=custom', '--no-password', '--lock-wait-timeout=300s', `--dbname=${t.url}`];
 }
 
 /**
@@ -229,7 +241,9 @@ export function pgDumpArgs(t: PgTarget): string[] {
 export async function listArchive(tool: ToolVersion, file: string): Promise<number> {
   const out = await run(tool.path, ['--list', file]);
   if (out.code !== 0) {
-    throw new UnrecoverableError(`not a valid pg_dump custom-format archive: ${firstError(out.stderr)}${versionHint(out.stderr, tool)}`);
+    throw new UnrecoverableError(
+      `not a valid pg_dump custom-format archive: ${firstError(out.stderr)}${versionHint(out.stderr, tool)}`,
+    );
   }
   return out.stdout.split('\n').filter((l) => /^\d+;/.test(l)).length;
 }
@@ -274,12 +288,24 @@ export function firstError(stderr: string): string {
   return line.replace(/^pg_(dump|restore): (error: )?/, '');
 }
 
+/**
+ * Environment of pg_restore: like libpqEnv, with a lock timeout, so that a restore blocked by a
+ * running Metabase fails (naming the statement) instead of waiting forever.
+ */
+export function restoreEnv(t: PgTarget, lockTimeoutMs = 60_000): NodeJS.ProcessEnv {
+  const env = libpqEnv(t);
+  env.PGOPTIONS = `${env.PGOPTIONS ?? ''} -c lock_timeout=${lockTimeoutMs}`.trim();
+  return env;
+}
+
 /** From pg_restore stderr: the server's error and the statement that failed. */
 export function failingStatement(stderr: string): { error: string; statement?: string } {
   const error = firstError(stderr).replace(/^could not execute query: /, '');
   const m = /Command was: ([\s\S]*?)(?:\npg_restore:|$)/.exec(stderr);
   const statement = m?.[1]?.trim().replace(/\s+/g, ' ');
-  return statement ? { error, statement: statement.length > 500 ? `${statement.slice(0, 500)}...` : statement } : { error };
+  return statement
+    ? { error, statement: statement.length > 500 ? `${statement.slice(0, 500)}...` : statement }
+    : { error };
 }
 
 function versionHint(stderr: string, tool: ToolVersion): string {

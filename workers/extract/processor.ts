@@ -3,10 +3,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { dateInZone } from '../../shared/dates.js';
 import { jobIds, parsePayload, type ExtractPayload, type TransformPayload } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
-import { createRun, ensureStaging, getRun, markExtracted, markFailed, markRunning, tryPublish } from '../../shared/runs.js';
+import {
+  createRun,
+  ensureStaging,
+  getRun,
+  markExtracted,
+  markFailed,
+  markRunning,
+  tryPublish,
+} from '../../shared/runs.js';
 import { getObjectStream, listObjects } from '../../shared/s3.js';
 import type { WorkerDeps } from '../deps.js';
 import { isFinalAttempt } from '../worker-factory.js';
+import { InputError } from './input-error.js';
 import { readDatasetRecords } from './read-object.js';
 
 /** Object keys the extract reads; anything else under the prefix (README, checksums) is skipped. */
@@ -67,7 +76,17 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
   const status = await markRunning(pool, runId);
   if (status === undefined) throw new UnrecoverableError(`run ${runId} does not exist in etl_runs`);
   if (status === 'published') {
-    return { runId, objects: 0, totalObjects: 0, bytes: 0, totalBytes: 0, datasets: 0, batches: 0, duplicates: 0, skipped: 'already published' };
+    return {
+      runId,
+      objects: 0,
+      totalObjects: 0,
+      bytes: 0,
+      totalBytes: 0,
+      datasets: 0,
+      batches: 0,
+      duplicates: 0,
+      skipped: 'already published',
+    };
   }
   const run = (await getRun(pool, runId))!;
   const runDate = dateInZone(run.scheduled_for, config.ETL_TZ);
@@ -115,7 +134,13 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
         progress.batches++;
         if (!replay) {
           await waitForRoom(deps, config.MAX_PENDING_CHUNKS, signal);
-          const data: TransformPayload = { runId: runId!, batch, objectKey: object.key, runDate, datasets: chunk };
+          const data: TransformPayload = {
+            runId: runId!,
+            batch,
+            objectKey: object.key,
+            runDate,
+            datasets: chunk,
+          };
           await deps.queues.transform.add('transform', data, { jobId: jobIds.transform(runId!, batch) });
         }
         chunk = [];
@@ -166,9 +191,11 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
       `run ${runId}: extracted ${progress.datasets} datasets (${duplicates} duplicates dropped) into ${progress.batches} batches`,
     );
     // every batch may already be loaded (a small dump, or a retry): publish now if so
-    await tryPublish(pool, runId);
+    await tryPublish(pool, runId, config.RETENTION_RUNS);
     return { ...progress, duplicates };
-  } catch (err) {
+  } catch (caught) {
+    // a malformed object stays malformed: fail at once, retry from the board once it is fixed
+    const err = caught instanceof InputError ? new UnrecoverableError(caught.message) : caught;
     if (isFinalAttempt(job, err)) await markFailed(pool, runId, `extract: ${(err as Error).message}`);
     throw err;
   }

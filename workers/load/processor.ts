@@ -61,7 +61,7 @@ export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
       return false;
     });
     await job.log(`batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.rows.length} rows copied`}`);
-    const published = await tryPublish(pool, payload.runId);
+    const published = await tryPublish(pool, payload.runId, deps.config.RETENTION_RUNS);
     if (published) await job.log(`run ${payload.runId} published`);
     return { runId: payload.runId, batch: payload.batch, rows: payload.rows.length, skipped, published };
   } catch (err) {

@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { DatasetRecord, GraphNode, Value } from '../../shared/record.js';
+import {
+  mergeNodes,
+  newResolverStats,
+  resolveDatasets,
+  type ExpandedElement,
+  type ResolverOptions,
+} from './resolver.js';
+
+const ref = (id: string): Value => ({ id });
+const lit = (v: string): Value => ({ v });
+const node = (id: string, types: string[], p: Record<string, Value[]> = {}): GraphNode => ({ id, types, p });
+const dataset = (id: string, p: Record<string, Value[]> = {}) => node(id, ['dcat:Dataset'], p);
+
+/** A re-openable element source over nodes (one element each), with a log of what was read. */
+function elements(nodes: GraphNode[], log: string[] = []) {
+  return (read: number): AsyncIterable<ExpandedElement[]> =>
+    (async function* () {
+      for (const [index, n] of nodes.entries()) {
+        log.push(`read${read}:${n.id}`);
+        await Promise.resolve();
+        yield [{ index, nodes: [n] }];
+      }
+      log.push(`read${read}:end`);
+    })();
+}
+
+async function resolve(nodes: GraphNode[], opts: Partial<ResolverOptions> = {}, log: string[] = []) {
+  const out: DatasetRecord[] = [];
+  for await (const r of resolveDatasets(elements(nodes, log), { key: 'k', ...opts })) {
+    log.push(`emit:${r.uri}`);
+    out.push(r);
+  }
+  return out;
+}
+
+describe('resolveDatasets', () => {
+  it('emits a dataset as soon as it is complete, without waiting for IRIs that are never nodes', async () => {
+    const log: string[] = [];
+    const records = await resolve(
+      [
+        dataset('ex:a', { 'dcat:theme': [ref('http://themes/t')], 'dcterms:license': [ref('http://lic')] }),
+        node('ex:other', ['foaf:Organization']),
+      ],
+      {},
+      log,
+    );
+    expect(log).toEqual(['read0:ex:a', 'emit:ex:a', 'read0:ex:other', 'read0:end']);
+    expect(records[0]).toEqual({
+      uri: 'ex:a',
+      source: { key: 'k', index: 0 },
+      nodes: { 'ex:a': records[0]!.nodes['ex:a'] },
+    });
+  });
+
+  it('keeps file order: a later dataset complete first waits for the earlier one', async () => {
+    const log: string[] = [];
+    await resolve(
+      [
+        dataset('ex:a', { 'dcterms:accessRights': [ref('_:r')] }),
+        dataset('ex:b'),
+        node('_:r', ['dcterms:RightsStatement'], { 'rdfs:label': [lit('x')] }),
+      ],
+      {},
+      log,
+    );
+    expect(log).toEqual(['read0:ex:a', 'read0:ex:b', 'read0:_:r', 'emit:ex:a', 'emit:ex:b', 'read0:end']);
+  });
+
+  it('includes a non-waited IRI node seen before, or while the dataset is held, not after', async () => {
+    const records = await resolve([
+      node('ex:before', ['skos:Concept']),
+      dataset('ex:a', {
+        'dcat:theme': [ref('ex:before'), ref('ex:during'), ref('ex:after')],
+        'dcat:distribution': [ref('_:d')],
+      }),
+      node('ex:during', ['skos:Concept'], { 'skos:broader': [ref('_:b')] }),
+      node('_:d', ['dcat:Distribution']),
+      node('_:b', ['skos:Concept']),
+      node('ex:after', ['skos:Concept']),
+    ]);
+    expect(Object.keys(records[0]!.nodes).sort()).toEqual(['_:b', '_:d', 'ex:a', 'ex:before', 'ex:during']);
+  });
+
+  it('never follows refs into another dataset, even through a waited property', async () => {
+    const records = await resolve([
+      dataset('ex:a', { 'dcat:inSeries': [ref('ex:s')], 'dcterms:publisher': [ref('ex:s')] }),
+      node('ex:s', ['dcat:Dataset', 'dcat:DatasetSeries'], { 'dcat:seriesMember': [ref('ex:a')] }),
+    ]);
+    expect(records.map((r) => [r.uri, Object.keys(r.nodes), r.dangling])).toEqual([
+      ['ex:a', ['ex:a'], undefined],
+      ['ex:s', ['ex:s'], undefined],
+    ]);
+  });
+
+  it('merges a node described twice', async () => {
+    const records = await resolve([
+      node('_:k', ['vcard:Kind'], { 'vcard:fn': [lit('A')] }),
+      dataset('ex:a', { 'dcat:contactPoint': [ref('_:k')], 'dcterms:accessRights': [ref('_:r')] }),
+      node('_:k', ['vcard:Kind'], { 'vcard:fn': [lit('A'), lit('B')], 'vcard:hasEmail': [ref('_:e')] }),
+      node('_:r', ['dcterms:RightsStatement']),
+      node('_:e', ['x:Email']),
+    ]);
+    expect(Object.keys(records[0]!.nodes).sort()).toEqual(['_:e', '_:k', '_:r', 'ex:a']);
+    expect(records[0]!.nodes['_:k']).toEqual(
+      node('_:k', ['vcard:Kind'], { 'vcard:fn': [lit('A'), lit('B')], 'vcard:hasEmail': [ref('_:e')] }),
+    );
+  });
+
+  it('defers datasets beyond the pending budget and still resolves them fully', async () => {
+    const nodes: GraphNode[] = [];
+    for (let i = 0; i < 6; i++) {
+      nodes.push(
+        dataset(`ex:d${i}`, { 'dcterms:publisher': [ref('ex:org')], 'dcat:distribution': [ref(`_:d${i}`)] }),
+      );
+      nodes.push(node(`_:d${i}`, ['dcat:Distribution'], { 'dcterms:format': [ref('_:fmt')] }));
+    }
+    nodes.push(node('_:fmt', ['dcterms:MediaTypeOrExtent']));
+    nodes.push(node('ex:org', ['foaf:Organization'], { 'foaf:name': [lit('O')] }));
+    const reference = await resolve(nodes);
+    const stats = newResolverStats();
+    const bounded = await resolve(nodes, { maxPending: 2, stats });
+    expect(stats.deferred).toBe(4);
+    expect(stats.reads).toBeGreaterThan(1);
+    expect(bounded.map((r) => r.uri)).toEqual(['ex:d4', 'ex:d5', 'ex:d0', 'ex:d1', 'ex:d2', 'ex:d3']);
+    expect([...bounded].sort((a, b) => a.source.index - b.source.index)).toEqual(reference);
+  });
+
+  it('re-reads while the needed nodes lie before their referrers', async () => {
+    // chain backwards: the dataset is last, each node points to the one before it
+    const nodes: GraphNode[] = [node('_:n0', ['x:T'])];
+    for (let i = 1; i < 5; i++) nodes.push(node(`_:n${i}`, ['x:T'], { 'x:next': [ref(`_:n${i - 1}`)] }));
+    nodes.push(dataset('ex:a', { 'dcterms:provenance': [ref('_:n4')] }));
+    const stats = newResolverStats();
+    const records = await resolve(nodes, { maxNodes: 1, stats });
+    expect(Object.keys(records[0]!.nodes).sort()).toEqual(['_:n0', '_:n1', '_:n2', '_:n3', '_:n4', 'ex:a']);
+    expect(records[0]!.dangling).toBeUndefined();
+    // the first read, one re-read finding the dataset, then one per level of the backward chain
+    expect(stats.reads).toBe(7);
+  });
+});
+
+describe('mergeNodes', () => {
+  it('unions types and values without duplicates', () => {
+    expect(
+      mergeNodes(
+        node('a', ['x:A'], { p: [lit('1'), ref('r')] }),
+        node('a', ['x:A', 'x:B'], { p: [ref('r'), { v: '1', lang: 'fr' }], q: [lit('2')] }),
+      ),
+    ).toEqual(node('a', ['x:A', 'x:B'], { p: [lit('1'), ref('r'), { v: '1', lang: 'fr' }], q: [lit('2')] }));
+  });
+});

@@ -1,0 +1,593 @@
+import type { DatasetRecord, GraphNode, Ref, Value } from '../../shared/record.js';
+
+/** The type that makes a node a dataset record of its own (series are datasets too). */
+export const DATASET_TYPE = 'dcat:Dataset';
+
+/**
+ * Properties whose IRI targets a dataset waits for: they are described in the same file when they
+ * are described at all. Other IRI targets (themes, licences, INSEE places, status codes) are
+ * usually never nodes: waiting for them would hold every dataset until the end of the file.
+ * Blank node targets are always waited for. dcterms:format and dcterms:accessRights are left out:
+ * as IRIs they are EU authority codes (file types, access rights), never described in the dump.
+ */
+export const WAIT_PROPERTIES: ReadonlySet<string> = new Set([
+  'foaf:isPrimaryTopicOf',
+  'dcat:inCatalog',
+  'dcat:distribution',
+  'dcat:contactPoint',
+  'dcterms:publisher',
+  'dcterms:creator',
+  'dcterms:rightsHolder',
+  'dcterms:rights_holder',
+  'dcat:accessService',
+  'dcterms:provenance',
+  'dcterms:temporal',
+]);
+
+/** The expanded nodes of one `@graph` element, with the element's position. */
+export interface ExpandedElement {
+  index: number;
+  nodes: GraphNode[];
+}
+
+/** Reads the object from its start, every time it is called (`read` counts the reads, 0 first). */
+export type ElementSource = (read: number) => AsyncIterable<ExpandedElement[]>;
+
+export interface ResolverOptions {
+  /** Object key, copied into `record.source.key`. */
+  key: string;
+  /** Nodes kept in memory at most (RESOLVER_MAX_NODES). Default 200,000. */
+  maxNodes?: number;
+  /** Datasets held waiting at most; beyond, the oldest is deferred. Default maxNodes / 20. */
+  maxPending?: number;
+  /** Reads of the object per batch of deferred datasets at most. Default 8. */
+  maxPasses?: number;
+  /** Filled while resolving: how much work the bounds caused. */
+  stats?: ResolverStats;
+}
+
+export interface ResolverStats {
+  /** Reads of the object (1 when everything resolved in the first pass). */
+  reads: number;
+  /** Nodes dropped from memory to stay under maxNodes. */
+  evicted: number;
+  /** Datasets resolved by re-reading the object. */
+  deferred: number;
+  records: number;
+  /** Records with at least one dangling reference. */
+  withDangling: number;
+}
+
+export function newResolverStats(): ResolverStats {
+  return { reads: 0, evicted: 0, deferred: 0, records: 0, withDangling: 0 };
+}
+
+const PENDING = 0;
+const DEFERRED = 1;
+const EMITTED = 2;
+
+interface Pending {
+  id: string;
+  index: number;
+  seq: number;
+  /** Ids of the nodes reached so far (the dataset's own first), all present in the store... */
+  closure: Set<string>;
+  /** ...and their store entries, in the same order. */
+  entries: Entry[];
+  /** Targets that must be seen before the dataset is complete. */
+  waiting: Set<string>;
+  /** IRI targets not waited for and not seen yet: included if seen by the time of emission. */
+  optional: string[];
+  state: number;
+}
+
+interface Entry {
+  node: GraphNode;
+  /** Typed dcat:Dataset: refs to it are never followed. */
+  dataset: boolean;
+  /** Still in the store (entries held by pending datasets may be evicted under pressure). */
+  alive: boolean;
+  /** How many pending datasets hold this node in their closure (evicting it defers them). */
+  pins: number;
+  /** Part of an emitted record already: the first to evict. */
+  consumed: boolean;
+  /** Clock of the last emission that used the node, and of its (re)placing in the lru list. */
+  used: number;
+  listed: number;
+}
+
+/** The pending datasets waiting for one id: mostly one, many for a shared node. */
+type Waiters = Pending | Set<Pending>;
+
+interface DeferredDataset {
+  id: string;
+  index: number;
+  seq: number;
+}
+
+function isBlank(id: string): boolean {
+  return id.startsWith('_:');
+}
+
+function refId(v: Value): string | undefined {
+  return (v as Ref).id;
+}
+
+function valueKey(v: Value): string {
+  const id = refId(v);
+  return id !== undefined ? `@${id}` : JSON.stringify(v);
+}
+
+/** One node described twice (same id): the union of types and values. Returns a new node. */
+export function mergeNodes(a: GraphNode, b: GraphNode): GraphNode {
+  const types = [...a.types];
+  for (const t of b.types) if (!types.includes(t)) types.push(t);
+  const p: Record<string, Value[]> = { ...a.p };
+  for (const [prop, vs] of Object.entries(b.p)) {
+    const cur = p[prop];
+    if (!cur) {
+      p[prop] = vs;
+      continue;
+    }
+    const seen = new Set(cur.map(valueKey));
+    const merged = [...cur];
+    for (const v of vs) {
+      const k = valueKey(v);
+      if (!seen.has(k)) {
+        seen.add(k);
+        merged.push(v);
+      }
+    }
+    p[prop] = merged;
+  }
+  return { id: a.id, types, p };
+}
+
+/** A 53-bit hash of an id: evicted ids are remembered as numbers, not strings. */
+function hashId(s: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+}
+
+/**
+ * The `nodes` of a record: a prototype-less object, because its keys are unique ids (a plain
+ * object would grow a new hidden class per key, several times slower) and may be any string.
+ */
+function nodeMap(): Record<string, GraphNode> {
+  return Object.create(null) as Record<string, GraphNode>;
+}
+
+function firstKey(map: Map<string, unknown>): string | undefined {
+  for (const k of map.keys()) return k;
+  return undefined;
+}
+
+/**
+ * The first pass: nodes in file order in, complete dataset records out, in the file order of the
+ * datasets. Holds at most `maxNodes` nodes; datasets it cannot finish within its bounds are listed
+ * in `deferred` for a re-read.
+ */
+class FirstPass {
+  /** Every dataset id of the object (ids only): refs to them are never followed. */
+  readonly datasets = new Set<string>();
+  readonly deferred: DeferredDataset[] = [];
+  private readonly store = new Map<string, Entry>();
+  // eviction order: consumed nodes (least recently used first), then the others (oldest first)
+  private readonly lru = new Map<string, Entry>();
+  private readonly fresh = new Map<string, Entry>();
+  private readonly evicted = new Set<number>();
+  private readonly waiters = new Map<string, Waiters>();
+  private queue: Pending[] = [];
+  private head = 0;
+  private active = 0;
+  private seq = 0;
+  private clock = 0;
+  private out: DatasetRecord[] = [];
+
+  constructor(
+    private readonly key: string,
+    private readonly maxNodes: number,
+    private readonly maxPending: number,
+    private readonly stats: ResolverStats,
+  ) {}
+
+  add(index: number, node: GraphNode): void {
+    const id = node.id;
+    let entry = this.store.get(id);
+    if (entry) {
+      entry.node = mergeNodes(entry.node, node);
+      if (entry.pins > 0) for (const p of this.holding(id)) this.traverse(p, entry);
+    } else {
+      if (this.store.size >= this.maxNodes) this.makeRoom();
+      entry = { node, dataset: false, alive: true, pins: 0, consumed: false, used: 0, listed: 0 };
+      this.store.set(id, entry);
+      this.fresh.set(id, entry);
+    }
+    if (!entry.dataset && entry.node.types.includes(DATASET_TYPE)) this.open(index, entry);
+    const ws = this.waiters.get(id);
+    if (ws !== undefined) {
+      this.waiters.delete(id);
+      if (ws instanceof Set) for (const p of ws) this.arrived(p, entry);
+      else this.arrived(ws, entry);
+    }
+    this.flush();
+  }
+
+  /** End of the object: what is still missing is dangling. */
+  finish(): void {
+    for (let i = this.head; i < this.queue.length; i++) {
+      const p = this.queue[i]!;
+      if (p.state === PENDING) this.catchUp(p);
+      if (p.state === PENDING) this.emit(p, [...p.waiting]);
+    }
+    this.queue = [];
+    this.head = 0;
+  }
+
+  /**
+   * After finish(): frees the nodes and returns a test of whether an id is described in the object
+   * (every node went through the store, so its id is either still there or remembered as evicted).
+   */
+  seal(): (id: string) => boolean {
+    for (const id of this.store.keys()) this.evicted.add(hashId(id));
+    this.store.clear();
+    this.lru.clear();
+    this.fresh.clear();
+    this.waiters.clear();
+    const evicted = this.evicted;
+    return (id) => evicted.has(hashId(id));
+  }
+
+  take(): DatasetRecord[] {
+    const out = this.out;
+    if (out.length > 0) this.out = [];
+    return out;
+  }
+
+  private open(index: number, entry: Entry): void {
+    const id = entry.node.id;
+    entry.dataset = true;
+    this.datasets.add(id);
+    const p: Pending = {
+      id,
+      index,
+      seq: this.seq++,
+      closure: new Set(),
+      entries: [],
+      waiting: new Set(),
+      optional: [],
+      state: PENDING,
+    };
+    this.queue.push(p);
+    this.active++;
+    this.pin(p, entry);
+    this.traverse(p, entry);
+    for (let i = this.head; this.active > this.maxPending && i < this.queue.length; i++) {
+      const oldest = this.queue[i]!;
+      if (oldest.state === PENDING && oldest !== p) this.defer(oldest);
+    }
+  }
+
+  private arrived(p: Pending, entry: Entry): void {
+    if (p.state !== PENDING) return;
+    p.waiting.delete(entry.node.id);
+    if (entry.dataset || p.closure.has(entry.node.id)) return;
+    this.pin(p, entry);
+    this.traverse(p, entry);
+  }
+
+  /** Follows the refs of `start` (already in p's closure) transitively. */
+  private traverse(p: Pending, start: Entry): void {
+    const stack = [start];
+    while (stack.length > 0) {
+      const props = stack.pop()!.node.p;
+      for (const prop in props) {
+        const wait = WAIT_PROPERTIES.has(prop);
+        for (const v of props[prop]!) {
+          const t = refId(v);
+          if (t === undefined) continue;
+          const target = this.store.get(t);
+          if (target !== undefined) {
+            if (target.dataset || p.closure.has(t)) continue;
+            this.pin(p, target);
+            stack.push(target);
+          } else if (this.datasets.has(t)) {
+            continue;
+          } else if (this.evicted.size > 0 && this.evicted.has(hashId(t))) {
+            // it was in memory and is gone: only a re-read can complete this dataset
+            this.defer(p);
+            return;
+          } else if (wait || isBlank(t)) {
+            if (!p.waiting.has(t)) {
+              p.waiting.add(t);
+              this.wait(t, p);
+            }
+          } else {
+            p.optional.push(t);
+          }
+        }
+      }
+    }
+  }
+
+  /** Includes the IRI targets not waited for that have been seen since they were met. */
+  private catchUp(p: Pending): void {
+    if (p.optional.length === 0) return;
+    const optional = p.optional;
+    p.optional = [];
+    for (const t of optional) {
+      const target = this.store.get(t);
+      if (target !== undefined) {
+        if (target.dataset || p.closure.has(t)) continue;
+        this.pin(p, target);
+        this.traverse(p, target);
+      } else if (this.evicted.size > 0 && this.evicted.has(hashId(t))) {
+        this.defer(p);
+      }
+      if (p.state !== PENDING) return;
+    }
+  }
+
+  /** The pending datasets whose closure holds an id (a rare path: merges, evictions under pressure). */
+  private holding(id: string): Pending[] {
+    const out: Pending[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const p = this.queue[i]!;
+      if (p.state === PENDING && p.closure.has(id)) out.push(p);
+    }
+    return out;
+  }
+
+  private wait(t: string, p: Pending): void {
+    const ws = this.waiters.get(t);
+    if (ws === undefined) this.waiters.set(t, p);
+    else if (ws instanceof Set) ws.add(p);
+    else if (ws !== p) this.waiters.set(t, new Set([ws, p]));
+  }
+
+  private unwait(t: string, p: Pending): void {
+    const ws = this.waiters.get(t);
+    if (ws === p) {
+      this.waiters.delete(t);
+    } else if (ws instanceof Set && ws.delete(p) && ws.size === 0) {
+      this.waiters.delete(t);
+    }
+  }
+
+  private pin(p: Pending, entry: Entry): void {
+    p.closure.add(entry.node.id);
+    p.entries.push(entry);
+    entry.pins++;
+  }
+
+  /** Evicts until one more node fits. */
+  private makeRoom(): void {
+    while (this.store.size >= this.maxNodes) {
+      const victim = this.victim();
+      if (victim === undefined) return;
+      const e = this.store.get(victim)!;
+      e.alive = false;
+      this.store.delete(victim);
+      this.lru.delete(victim);
+      this.fresh.delete(victim);
+      this.evicted.add(hashId(victim));
+      this.stats.evicted++;
+      if (e.pins > 0) for (const p of this.holding(victim)) this.defer(p);
+    }
+  }
+
+  /**
+   * Consumed nodes first, least recently used (a node used again since it was listed gets a second
+   * chance at the back of the list); then the oldest others; a node held by a pending dataset only
+   * when every node is held.
+   */
+  private victim(): string | undefined {
+    let budget = this.lru.size;
+    for (const [id, e] of this.lru) {
+      if (budget-- <= 0) break;
+      if (e.pins === 0 && e.used <= e.listed) return id;
+      this.lru.delete(id);
+      e.listed = this.clock;
+      this.lru.set(id, e);
+    }
+    budget = this.fresh.size;
+    for (const [id, e] of this.fresh) {
+      if (budget-- <= 0) break;
+      if (e.pins === 0) return id;
+      this.fresh.delete(id);
+      this.fresh.set(id, e);
+    }
+    return firstKey(this.fresh) ?? firstKey(this.lru);
+  }
+
+  private release(p: Pending, consumed: boolean): void {
+    if (consumed) this.clock++;
+    for (const e of p.entries) {
+      e.pins--;
+      if (!consumed || !e.alive) continue;
+      e.used = this.clock;
+      if (!e.consumed) {
+        e.consumed = true;
+        e.listed = this.clock;
+        this.fresh.delete(e.node.id);
+        this.lru.set(e.node.id, e);
+      }
+    }
+    for (const t of p.waiting) this.unwait(t, p);
+    p.closure.clear();
+    p.entries = [];
+    p.waiting.clear();
+    p.optional = [];
+    this.active--;
+  }
+
+  private defer(p: Pending): void {
+    if (p.state !== PENDING) return;
+    p.state = DEFERRED;
+    this.release(p, false);
+    this.deferred.push({ id: p.id, index: p.index, seq: p.seq });
+    this.stats.deferred++;
+  }
+
+  private emit(p: Pending, dangling?: string[]): void {
+    const nodes = nodeMap();
+    for (const e of p.entries) nodes[e.node.id] = e.node;
+    const record: DatasetRecord = { uri: p.id, source: { key: this.key, index: p.index }, nodes };
+    if (dangling && dangling.length > 0) {
+      record.dangling = dangling.sort();
+      this.stats.withDangling++;
+    }
+    p.state = EMITTED;
+    this.release(p, true);
+    this.out.push(record);
+    this.stats.records++;
+  }
+
+  /** Emits, in file order, the datasets at the head of the queue that are complete. */
+  private flush(): void {
+    while (this.head < this.queue.length) {
+      const p = this.queue[this.head]!;
+      if (p.state === PENDING) {
+        if (p.waiting.size > 0) break;
+        this.catchUp(p);
+        if (p.waiting.size > 0) break;
+        if (p.state === PENDING) this.emit(p);
+      }
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}
+
+interface SecondPassOptions {
+  key: string;
+  batchSize: number;
+  maxPasses: number;
+  stats: ResolverStats;
+}
+
+/**
+ * Datasets the first pass could not finish: re-read the object to collect exactly the nodes they
+ * reach, batch by batch (so memory stays bounded), repeating a read while it discovered ids that
+ * may lie earlier in the file.
+ */
+async function* secondPass(
+  open: ElementSource,
+  deferred: DeferredDataset[],
+  datasets: ReadonlySet<string>,
+  exists: (id: string) => boolean,
+  opts: SecondPassOptions,
+): AsyncGenerator<DatasetRecord> {
+  const sorted = [...deferred].sort((a, b) => a.seq - b.seq);
+  for (let b = 0; b < sorted.length; b += opts.batchSize) {
+    const batch = sorted.slice(b, b + opts.batchSize);
+    const roots = new Set(batch.map((d) => d.id));
+    const wanted = new Set(roots);
+    const got = new Map<string, GraphNode>();
+    const foundIn = new Map<string, number>();
+    for (let pass = 0; pass < opts.maxPasses; pass++) {
+      const added: string[] = [];
+      for await (const elements of open(opts.stats.reads++)) {
+        for (const element of elements) {
+          for (const node of element.nodes) {
+            const id = node.id;
+            if (!wanted.has(id)) continue;
+            // a node found by an earlier read was collected whole then
+            const seenIn = foundIn.get(id);
+            if (seenIn !== undefined && seenIn !== pass) continue;
+            foundIn.set(id, pass);
+            const prev = got.get(id);
+            got.set(id, prev ? mergeNodes(prev, node) : node);
+            if (datasets.has(id) && !roots.has(id)) continue;
+            for (const vs of Object.values(node.p)) {
+              for (const v of vs) {
+                const t = refId(v);
+                if (t === undefined || wanted.has(t) || datasets.has(t) || !exists(t)) continue;
+                wanted.add(t);
+                added.push(t);
+              }
+            }
+          }
+        }
+      }
+      // ids known to exist but not met after their referrer lie earlier in the object
+      if (!added.some((t) => !got.has(t))) break;
+    }
+    for (const d of batch) {
+      const root = got.get(d.id);
+      if (!root)
+        throw new Error(`${opts.key}: dataset ${d.id} was not found again when re-reading the object`);
+      const nodes = nodeMap();
+      nodes[d.id] = root;
+      const dangling = new Set<string>();
+      const stack = [root];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        for (const [prop, vs] of Object.entries(node.p)) {
+          const wait = WAIT_PROPERTIES.has(prop);
+          for (const v of vs) {
+            const t = refId(v);
+            if (t === undefined || nodes[t] !== undefined || datasets.has(t)) continue;
+            const target = got.get(t);
+            if (target) {
+              nodes[t] = target;
+              stack.push(target);
+            } else if (wait || isBlank(t)) {
+              dangling.add(t);
+            }
+          }
+        }
+      }
+      const record: DatasetRecord = { uri: d.id, source: { key: opts.key, index: d.index }, nodes };
+      if (dangling.size > 0) {
+        record.dangling = [...dangling].sort();
+        opts.stats.withDangling++;
+      }
+      opts.stats.records++;
+      yield record;
+    }
+  }
+}
+
+/**
+ * Resolves the flat graph of ONE object into dataset records: each dataset node with every node it
+ * reaches (never through another dataset), emitted once complete. Records of the first read come
+ * in the file order of their datasets; datasets deferred by the memory bounds follow, in file order.
+ * A non-waited IRI target (see WAIT_PROPERTIES) is included when it is known by the time its
+ * dataset is emitted; in a re-read, when it is anywhere in the object.
+ */
+export async function* resolveDatasets(
+  open: ElementSource,
+  opts: ResolverOptions,
+): AsyncGenerator<DatasetRecord> {
+  const maxNodes = Math.max(1, opts.maxNodes ?? 200_000);
+  const maxPending = Math.max(1, opts.maxPending ?? Math.floor(maxNodes / 20));
+  const stats = opts.stats ?? newResolverStats();
+  const first = new FirstPass(opts.key, maxNodes, maxPending, stats);
+  for await (const elements of open(stats.reads++)) {
+    for (const element of elements) {
+      for (const node of element.nodes) first.add(element.index, node);
+    }
+    yield* first.take();
+  }
+  first.finish();
+  yield* first.take();
+  if (first.deferred.length > 0) {
+    const exists = first.seal();
+    yield* secondPass(open, first.deferred, first.datasets, exists, {
+      key: opts.key,
+      batchSize: maxPending,
+      maxPasses: Math.max(1, opts.maxPasses ?? 8),
+      stats,
+    });
+  }
+}
