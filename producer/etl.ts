@@ -13,7 +13,12 @@ export async function enqueueRun(
 ): Promise<{ runId: number }> {
   const prefix = opts.prefix ?? ctx.config.DUMP_PREFIX;
   const runId = await createRun(ctx.pool, { prefix, trigger: opts.trigger });
-  await enqueue(ctx.queues, 'extract', { runId, prefix, trigger: opts.trigger }, { jobId: jobIds.extract(runId) });
+  await enqueue(
+    ctx.queues,
+    'extract',
+    { runId, prefix, trigger: opts.trigger },
+    { jobId: jobIds.extract(runId) },
+  );
   return { runId };
 }
 
@@ -31,7 +36,8 @@ export async function waitForRun(
     if (!run) throw new Error(`run ${runId} does not exist`);
     opts.onProgress?.(run);
     if (run.status === 'published' || run.status === 'failed') return run;
-    if (Date.now() > deadline) throw new RunTimeoutError(`run ${runId} still ${run.status} after ${opts.timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new RunTimeoutError(`run ${runId} still ${run.status} after ${opts.timeoutMs} ms`);
     await sleep(opts.intervalMs ?? 200);
   }
 }

@@ -21,5 +21,8 @@ export async function upsertSchedules(
   );
   const backup = await upsertBackupScheduler(queues, config);
   const scheduler = await queues.extract.getJobScheduler(SCHEDULER_IDS.etl);
-  return { etl: { pattern, tz, next: scheduler?.next ?? (job ? job.timestamp + (job.opts.delay ?? 0) : undefined) }, backup };
+  return {
+    etl: { pattern, tz, next: scheduler?.next ?? (job ? job.timestamp + (job.opts.delay ?? 0) : undefined) },
+    backup,
+  };
 }

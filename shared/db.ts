@@ -100,13 +100,16 @@ export async function migrate(pool: Pool): Promise<{ applied: number[] }> {
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       await client.query(m.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        m.version,
+        m.name,
+      ]);
       applied.push(m.version);
     }
     const current = new Map(
-      (await client.query<{ name: string; definition: string }>('SELECT name, definition FROM schema_views')).rows.map(
-        (r) => [r.name, r.definition],
-      ),
+      (
+        await client.query<{ name: string; definition: string }>('SELECT name, definition FROM schema_views')
+      ).rows.map((r) => [r.name, r.definition]),
     );
     if (applied.length > 0 || VIEWS.some((v) => current.get(v.name) !== v.sql)) {
       // views depend on each other and on the tables: drop them all (newest first), create them in order

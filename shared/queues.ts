@@ -1,5 +1,7 @@
 import { UnrecoverableError, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
+import type { QualityRow } from './columns.js';
+import type { DatasetRecord } from './record.js';
 
 /**
  * The job registry: every queue, its payload schema and its retry/backoff/retention policy,
@@ -20,21 +22,25 @@ export const extractPayload = z.object({
 });
 export type ExtractPayload = z.infer<typeof extractPayload>;
 
-const literalOrRef = z.union([
-  z.object({ id: z.string() }),
-  z.object({ v: z.string(), lang: z.string().optional(), dt: z.string().optional() }),
-]);
-const graphNode = z.object({
-  id: z.string(),
-  types: z.array(z.string()),
-  p: z.record(z.string(), z.array(literalOrRef)),
-});
-export const datasetRecordSchema = z.object({
-  uri: z.string().min(1),
-  source: z.object({ key: z.string(), index: z.number().int().nonnegative() }),
-  nodes: z.record(z.string(), graphNode),
-  dangling: z.array(z.string()).optional(),
-});
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A dataset record's outer shape (uri, source, its own node). The nodes themselves are not walked
+ * here: a chunk holds thousands of them and the transform functions read them defensively.
+ */
+export const datasetRecordSchema = z.custom<DatasetRecord>(
+  (v) =>
+    isObject(v) &&
+    typeof v.uri === 'string' &&
+    v.uri !== '' &&
+    isObject(v.source) &&
+    typeof v.source.key === 'string' &&
+    typeof v.source.index === 'number' &&
+    isObject(v.nodes) &&
+    isObject(v.nodes[v.uri]),
+  { message: 'expected a dataset record { uri, source: { key, index }, nodes } holding its own node' },
+);
 
 /** Transform: one bounded chunk of dataset records of one run. */
 export const transformPayload = z.object({
@@ -48,13 +54,16 @@ export const transformPayload = z.object({
 });
 export type TransformPayload = z.infer<typeof transformPayload>;
 
-const rowValue = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
+/** A row's values are checked column by column when the load encodes it for COPY. */
+const qualityRow = z.custom<QualityRow>((v) => isObject(v) && typeof v.dataset_uri === 'string', {
+  message: 'expected an indicator row with a dataset_uri',
+});
 
 /** Load: the indicator rows of one transform chunk. */
 export const loadPayload = z.object({
   runId,
   batch: z.string().regex(/^o\d+c\d+$/),
-  rows: z.array(z.record(z.string(), rowValue)).max(10_000),
+  rows: z.array(qualityRow).max(10_000),
   /** Per-run counters (unparseable dates, unknown codes...), added to `etl_runs.notes` once per batch. */
   notes: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });

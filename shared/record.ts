@@ -120,11 +120,21 @@ export function literal(node: GraphNode | undefined, prop: string, lang = 'fr'):
 
 /** Referenced ids of a property (IRIs or blank ids), in order, without duplicates. */
 export function refIds(node: GraphNode | undefined, ...props: string[]): string[] {
-  return [...new Set(values(node, ...props).filter(isRef).map((r) => r.id))];
+  return [
+    ...new Set(
+      values(node, ...props)
+        .filter(isRef)
+        .map((r) => r.id),
+    ),
+  ];
 }
 
 /** The nodes a property points to, when the record holds them. */
-export function refNodes(record: DatasetRecord, node: GraphNode | undefined, ...props: string[]): GraphNode[] {
+export function refNodes(
+  record: DatasetRecord,
+  node: GraphNode | undefined,
+  ...props: string[]
+): GraphNode[] {
   return refIds(node, ...props)
     .map((id) => record.nodes[id])
     .filter((n): n is GraphNode => n !== undefined);

@@ -23,6 +23,7 @@ export interface RunRow {
   loaded_batches: number;
   notes: Record<string, number>;
   error: string | null;
+  failed_job: string | null;
 }
 
 /** The table one run's rows are COPYed into, attached to `dataset_quality` when the run is published. */
@@ -60,20 +61,30 @@ export async function listRuns(db: Pool, opts: { limit: number; offset: number }
 }
 
 /**
- * A step of the run starts (first attempt or a retry from the board): a queued or failed run
- * becomes running again. A published run stays published.
+ * A step of the run starts. A queued run becomes running. A failed run becomes running again only
+ * when the step starting is the one that failed it (a retry from the board): other steps of a
+ * failed run go on without hiding the failure. A published run stays published.
  */
-export async function markRunning(db: Pool, runId: number): Promise<RunRow['status'] | undefined> {
+export async function markRunning(
+  db: Pool,
+  runId: number,
+  jobId: string,
+): Promise<RunRow['status'] | undefined> {
   const { rows } = await db.query<{ status: RunRow['status'] }>(
-    `UPDATE etl_runs SET
-       status = CASE WHEN status = 'published' THEN status ELSE 'running' END,
-       started_at = coalesce(started_at, now()),
-       error = CASE WHEN status = 'published' THEN error ELSE NULL END,
-       finished_at = CASE WHEN status = 'published' THEN finished_at ELSE NULL END,
-       purged_at = CASE WHEN status = 'published' THEN purged_at ELSE NULL END
-     WHERE id = $1
-     RETURNING status`,
-    [runId],
+    `WITH revive AS (
+       SELECT id, status IN ('queued', 'running')
+                  OR (status = 'failed' AND (failed_job IS NULL OR failed_job = $2)) AS yes
+       FROM etl_runs WHERE id = $1 FOR UPDATE)
+     UPDATE etl_runs r SET
+       status = CASE WHEN revive.yes THEN 'running' ELSE r.status END,
+       started_at = coalesce(r.started_at, now()),
+       error = CASE WHEN revive.yes THEN NULL ELSE r.error END,
+       failed_job = CASE WHEN revive.yes THEN NULL ELSE r.failed_job END,
+       finished_at = CASE WHEN revive.yes THEN NULL ELSE r.finished_at END,
+       purged_at = CASE WHEN revive.yes THEN NULL ELSE r.purged_at END
+     FROM revive WHERE r.id = revive.id
+     RETURNING r.status`,
+    [runId, jobId],
   );
   return rows[0]?.status;
 }
@@ -84,9 +95,13 @@ export async function ensureStaging(pool: Pool, runId: number): Promise<void> {
   await withTransaction(pool, async (client) => {
     // serialise concurrent creators of the same table
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [stagingTable(runId)]);
-    const exists = await client.query('SELECT to_regclass($1) AS t', [stagingTable(runId)]);
+    const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [
+      stagingTable(runId),
+    ]);
     if (exists.rows[0]?.t) return;
-    await client.query(`CREATE TABLE ${table} (LIKE dataset_quality INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    await client.query(
+      `CREATE TABLE ${table} (LIKE dataset_quality INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+    );
     // the CHECK lets ATTACH PARTITION skip its validation scan; the key rejects a dataset loaded twice
     await client.query(
       `ALTER TABLE ${table} ADD CONSTRAINT ${pg.escapeIdentifier(`${stagingTable(runId)}_run`)} CHECK (run_id = ${runId}),
@@ -110,11 +125,11 @@ export async function markExtracted(
 }
 
 /** The run failed for good (retries exhausted): it publishes nothing until a step is retried. */
-export async function markFailed(pool: Pool, runId: number, error: string): Promise<void> {
+export async function markFailed(pool: Pool, runId: number, error: string, jobId: string): Promise<void> {
   await pool.query(
-    `UPDATE etl_runs SET status = 'failed', error = $2, finished_at = now()
+    `UPDATE etl_runs SET status = 'failed', error = $2, failed_job = $3, finished_at = now()
      WHERE id = $1 AND status <> 'published'`,
-    [runId, error.slice(0, 4000)],
+    [runId, error.slice(0, 4000), jobId],
   );
 }
 

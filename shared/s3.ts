@@ -10,10 +10,12 @@ import type { Readable } from 'node:stream';
 import type { Config } from './config.js';
 
 /** An S3 client for MinIO or AWS: path-style when S3_FORCE_PATH_STYLE, the endpoint when S3_ENDPOINT. */
-export function createS3(config: Pick<
-  Config,
-  'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
->): S3Client {
+export function createS3(
+  config: Pick<
+    Config,
+    'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
+  >,
+): S3Client {
   return new S3Client({
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,

@@ -16,6 +16,7 @@ import {
 import { jobIds, type LoadPayload } from '../shared/queues.js';
 import { runLoad } from '../workers/load/processor.js';
 import type { Job } from 'bullmq';
+import type { QualityRow } from '../shared/columns.js';
 
 /**
  * The whole pipeline on real Redis, PostgreSQL and S3 (s3rver in-process), workers in this process.
@@ -125,12 +126,17 @@ describe('ETL pipeline', () => {
     expect(count.rows[0]!.n).toBe(summary.datasets);
 
     // the same batch delivered again (a duplicate job) writes nothing
-    const rows = await ctx.pool.query(
+    const rows = await ctx.pool.query<QualityRow>(
       `SELECT * FROM dataset_quality WHERE run_id = $1 AND source_key LIKE '%0001%' LIMIT 3`,
       [run.id],
     );
     const payload: LoadPayload = { runId: run.id, batch: 'o0c0', rows: rows.rows, notes: {} };
-    const fake = { data: payload, opts: { attempts: 1 }, attemptsMade: 0, log: async () => 0 } as unknown as Job;
+    const fake = {
+      data: payload,
+      opts: { attempts: 1 },
+      attemptsMade: 0,
+      log: () => Promise.resolve(0),
+    } as unknown as Job;
     const result = await runLoad(fake, deps);
     expect(result.skipped).toBe(true);
     const again = await ctx.pool.query<{ n: number }>(
@@ -148,7 +154,9 @@ describe('ETL pipeline', () => {
     for (const [i, f] of files.entries()) {
       const body = await bodyOf(f);
       const truncated = i === 1 ? body.subarray(0, Math.floor(body.length * 0.6)) : body;
-      await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[i], Body: truncated }));
+      await ctx.s3.send(
+        new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[i], Body: truncated }),
+      );
       files[i] = { key: f.key, body };
     }
     const run = await runToEnd('broken/');
@@ -163,7 +171,10 @@ describe('ETL pipeline', () => {
     );
     const job = await deps.queues.extract.getJob(jobIds.extract(run.id));
     expect(await job!.getState()).toBe('failed');
-    const events = new QueueEvents('extract', { connection: deps.connection, prefix: ctx.config.QUEUE_PREFIX });
+    const events = new QueueEvents('extract', {
+      connection: deps.connection,
+      prefix: ctx.config.QUEUE_PREFIX,
+    });
     await events.waitUntilReady();
     await job!.retry();
     await job!.waitUntilFinished(events, 60_000);

@@ -67,7 +67,10 @@ export async function buildWorkerDeps(
 }
 
 /** Starts one worker per role; `close()` lets running jobs finish, then stops. */
-export async function startWorkers(deps: WorkerDeps, roles: QueueName[]): Promise<{ close(): Promise<void> }> {
+export async function startWorkers(
+  deps: WorkerDeps,
+  roles: QueueName[],
+): Promise<{ close(): Promise<void> }> {
   const workers = roles.map((role) => ROLES[role](deps));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   deps.log.info({ roles }, 'workers started');

@@ -2,7 +2,11 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { QueueName } from '../shared/queues.js';
 import type { WorkerDeps } from './deps.js';
 
-export type Processor = (job: Job, token: string | undefined, signal: AbortSignal | undefined) => Promise<unknown>;
+export type Processor = (
+  job: Job,
+  token: string | undefined,
+  signal: AbortSignal | undefined,
+) => Promise<unknown>;
 
 /** True when this attempt is the job's last one: BullMQ will not retry it. */
 export function isFinalAttempt(job: Job, err: unknown): boolean {

@@ -12,9 +12,10 @@ import type { Pool } from '../../shared/db.js';
 
 async function printSummary(pool: Pool, runId: number): Promise<void> {
   const totals = (
-    await pool.query<{ datasets: number; filling: number | null; open: number | null }>(
+    await pool.query<{ datasets: number; filling: number | null; open: number | null; mqa: number | null }>(
       `SELECT count(*)::int AS datasets, round(avg(filling_rate)::numeric, 1)::float AS filling,
-              round(100.0 * avg(open_access::int), 1)::float AS open
+              round(100.0 * avg(open_access::int), 1)::float AS open,
+              round(avg(mqa_total)::numeric, 0)::float AS mqa
        FROM dataset_quality_latest`,
     )
   ).rows[0]!;
@@ -22,13 +23,16 @@ async function printSummary(pool: Pool, runId: number): Promise<void> {
   console.log(`  datasets            ${totals.datasets}`);
   console.log(`  mean filling rate   ${totals.filling ?? '-'} %`);
   console.log(`  open access         ${totals.open ?? '-'} %`);
+  console.log(`  mean MQA points     ${totals.mqa ?? '-'} (estimate: URL checks off)`);
   const top = await pool.query<{ source_catalog: string | null; n: number; filling: number }>(
     `SELECT source_catalog, count(*)::int AS n, round(avg(filling_rate)::numeric, 1)::float AS filling
      FROM dataset_quality_latest GROUP BY source_catalog ORDER BY n DESC, source_catalog LIMIT 5`,
   );
   console.log('  top catalogues (datasets, mean filling rate):');
   for (const r of top.rows) {
-    console.log(`    ${String(r.n).padStart(6)}  ${String(r.filling).padStart(5)} %  ${r.source_catalog ?? '(none)'}`);
+    console.log(
+      `    ${String(r.n).padStart(6)}  ${String(r.filling).padStart(5)} %  ${r.source_catalog ?? '(none)'}`,
+    );
   }
 }
 
@@ -53,6 +57,7 @@ export function register(program: Command): void {
         S3_BUCKET: 'dcat-quality-demo',
         DUMP_PREFIX: 'dcat/',
         QUEUE_PREFIX: `${base.QUEUE_PREFIX}-demo`,
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       });
       const s3 = createS3(config);
       let deps: Awaited<ReturnType<typeof buildWorkerDeps>> | undefined;

@@ -55,7 +55,8 @@ export function register(program: Command): void {
         const progress = createProgress(`run ${runId}`);
         const run = await waitForRun(ctx.pool, runId, {
           timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
-          onProgress: (r) => progress.update(r.loaded_batches, r.batches ?? r.loaded_batches + 1, describe(r)),
+          onProgress: (r) =>
+            progress.update(r.loaded_batches, r.batches ?? r.loaded_batches + 1, describe(r)),
         });
         progress.stop();
         if (run.status === 'published') {

@@ -8,11 +8,17 @@ export function register(program: Command): void {
   program
     .command('workers')
     .description('run workers in the foreground until SIGTERM/SIGINT (then finish running jobs and exit)')
-    .option('--queues <list>', 'comma-separated queues to work on: extract,transform,load,backup,restore (default: all)')
+    .option(
+      '--queues <list>',
+      'comma-separated queues to work on: extract,transform,load,backup,restore (default: all)',
+    )
     .action(async (opts: { queues?: string }) => {
       const config = getConfig();
       const roles = parseRoles(opts.queues);
-      await Promise.all([assertRedisReachable(config.REDIS_URL), assertDatabaseReachable(config.DATABASE_URL)]);
+      await Promise.all([
+        assertRedisReachable(config.REDIS_URL),
+        assertDatabaseReachable(config.DATABASE_URL),
+      ]);
       const deps = await buildWorkerDeps(config);
       const running = await startWorkers(deps, roles);
       await new Promise<void>((resolve) => {

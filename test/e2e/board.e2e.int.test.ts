@@ -188,8 +188,12 @@ async function waitForRunState(
       const done = jobCard(jobId);
       await done.waitFor();
       await expect.poll(() => done.textContent()).toContain(`run ${runId}`);
+      // the job's logs, written by the load worker: the retried batch was the last one, it published
+      await done.getByRole('tab', { name: 'Logs' }).click();
+      await done.getByText(`run ${runId} published`).waitFor({ state: 'visible' });
+      await done.scrollIntoViewIfNeeded();
       await mkdir(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, 'board-retry.png'), fullPage: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'board-retry.png') });
 
       const api = await page.goto(`${board.url}/api/runs/${runId}`);
       expect(api?.status()).toBe(200);

@@ -21,7 +21,9 @@ export interface TestContext {
   cleanup(): Promise<void>;
 }
 
-export async function createTestContext(overrides: Partial<Record<keyof Config, string>> = {}): Promise<TestContext> {
+export async function createTestContext(
+  overrides: Partial<Record<keyof Config, string>> = {},
+): Promise<TestContext> {
   const id = randomBytes(4).toString('hex');
   const adminUrl = inject('databaseUrl');
   const dbName = `dq_test_${id}`;

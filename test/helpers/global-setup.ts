@@ -79,7 +79,8 @@ export default async function setup(project: TestProject) {
 
   const missing: string[] = [];
   if (!redisUrl) missing.push('Redis (set REDIS_URL, or run one on 127.0.0.1:6379)');
-  if (!databaseUrl) missing.push('PostgreSQL (set DATABASE_URL, or run one on 127.0.0.1:5432 with trust auth)');
+  if (!databaseUrl)
+    missing.push('PostgreSQL (set DATABASE_URL, or run one on 127.0.0.1:5432 with trust auth)');
   if (missing.length > 0) {
     throw new Error(
       `The integration tests need real services and found none for: ${missing.join('; ')}. ` +

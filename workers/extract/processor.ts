@@ -73,7 +73,7 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
     runId = await createRun(pool, { prefix, trigger: payload.trigger, scheduledFor, jobKey: String(job.id) });
     await job.updateData({ ...payload, runId });
   }
-  const status = await markRunning(pool, runId);
+  const status = await markRunning(pool, runId, String(job.id));
   if (status === undefined) throw new UnrecoverableError(`run ${runId} does not exist in etl_runs`);
   if (status === 'published') {
     return {
@@ -100,7 +100,7 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
         if (o.Key && DUMP_OBJECT.test(o.Key)) objects.push({ key: o.Key, size: o.Size ?? 0 });
       }
     } catch (err) {
-      throw new Error(`cannot list ${where}: ${(err as Error).message}`);
+      throw new Error(`cannot list ${where}: ${(err as Error).message}`, { cause: err });
     }
     objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (objects.length === 0) {
@@ -135,13 +135,13 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
         if (!replay) {
           await waitForRoom(deps, config.MAX_PENDING_CHUNKS, signal);
           const data: TransformPayload = {
-            runId: runId!,
+            runId,
             batch,
             objectKey: object.key,
             runDate,
             datasets: chunk,
           };
-          await deps.queues.transform.add('transform', data, { jobId: jobIds.transform(runId!, batch) });
+          await deps.queues.transform.add('transform', data, { jobId: jobIds.transform(runId, batch) });
         }
         chunk = [];
       };
@@ -196,7 +196,8 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
   } catch (caught) {
     // a malformed object stays malformed: fail at once, retry from the board once it is fixed
     const err = caught instanceof InputError ? new UnrecoverableError(caught.message) : caught;
-    if (isFinalAttempt(job, err)) await markFailed(pool, runId, `extract: ${(err as Error).message}`);
+    if (isFinalAttempt(job, err))
+      await markFailed(pool, runId, `extract: ${(err as Error).message}`, String(job.id));
     throw err;
   }
 }

@@ -34,9 +34,7 @@ describe('COPY text encoding', () => {
       ],
       columns,
     );
-    expect(out).toBe(
-      '7\thttps://x/d/1\tp.json\tline1\\nline2\\ttab\t{"eau, milieux"}\tt\t\\N\t55.56\n',
-    );
+    expect(out).toBe('7\thttps://x/d/1\tp.json\tline1\\nline2\\ttab\t{"eau, milieux"}\tt\t\\N\t55.56\n');
   });
 
   it('names the dataset and column of a row that does not fit', () => {

@@ -2,7 +2,9 @@ import type { ColumnDef, QualityRow, RowValue } from '../../shared/columns.js';
 
 /** Escapes a value for PostgreSQL's COPY text format. */
 function escapeCopy(text: string): string {
-  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  return text.replace(/[\\\t\n\r]/g, (c) =>
+    c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+  );
 }
 
 /** A text[] literal: every element quoted, so commas, braces and quotes inside keywords survive. */
@@ -17,10 +19,12 @@ function encodeValue(value: RowValue | undefined, column: ColumnDef, uri: string
   if (value === undefined) throw new RowShapeError(`dataset ${uri}: column ${column.name} is missing`);
   switch (column.type) {
     case 'text[]':
-      if (!Array.isArray(value)) throw new RowShapeError(`dataset ${uri}: column ${column.name} must be an array`);
+      if (!Array.isArray(value))
+        throw new RowShapeError(`dataset ${uri}: column ${column.name} must be an array`);
       return escapeCopy(arrayLiteral(value));
     case 'boolean':
-      if (typeof value !== 'boolean') throw new RowShapeError(`dataset ${uri}: column ${column.name} must be a boolean`);
+      if (typeof value !== 'boolean')
+        throw new RowShapeError(`dataset ${uri}: column ${column.name} must be a boolean`);
       return value ? 't' : 'f';
     case 'integer':
     case 'real':
@@ -32,7 +36,8 @@ function encodeValue(value: RowValue | undefined, column: ColumnDef, uri: string
         throw new RowShapeError(`dataset ${uri}: column ${column.name} must be a YYYY-MM-DD date`);
       return value;
     case 'text':
-      if (typeof value !== 'string') throw new RowShapeError(`dataset ${uri}: column ${column.name} must be text`);
+      if (typeof value !== 'string')
+        throw new RowShapeError(`dataset ${uri}: column ${column.name} must be text`);
       return escapeCopy(value);
   }
 }
@@ -41,7 +46,11 @@ function encodeValue(value: RowValue | undefined, column: ColumnDef, uri: string
  * Encodes rows as COPY text lines: run_id, dataset_uri, source_key, then `columns` in order.
  * Throws a RowShapeError naming the dataset and column when a row does not fit.
  */
-export function encodeCopyRows(runId: number, rows: readonly QualityRow[], columns: readonly ColumnDef[]): string {
+export function encodeCopyRows(
+  runId: number,
+  rows: readonly QualityRow[],
+  columns: readonly ColumnDef[],
+): string {
   const lines: string[] = [];
   for (const row of rows) {
     const uri = row.dataset_uri;

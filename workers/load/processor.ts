@@ -34,7 +34,7 @@ export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
   const { pool } = deps;
   try {
     await deps.hooks?.beforeLoad?.(payload);
-    await markRunning(pool, payload.runId);
+    await markRunning(pool, payload.runId, String(job.id));
     const text = encodeCopyRows(payload.runId, payload.rows, QUALITY_COLUMNS);
     const skipped = await withTransaction(pool, async (client) => {
       const claimed = await client.query(
@@ -60,13 +60,15 @@ export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
       );
       return false;
     });
-    await job.log(`batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.rows.length} rows copied`}`);
+    await job.log(
+      `batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.rows.length} rows copied`}`,
+    );
     const published = await tryPublish(pool, payload.runId, deps.config.RETENTION_RUNS);
     if (published) await job.log(`run ${payload.runId} published`);
     return { runId: payload.runId, batch: payload.batch, rows: payload.rows.length, skipped, published };
   } catch (err) {
     const message = `load ${payload.batch}: ${(err as Error).message}`;
-    if (isFinalAttempt(job, err)) await markFailed(pool, payload.runId, message);
+    if (isFinalAttempt(job, err)) await markFailed(pool, payload.runId, message, String(job.id));
     throw err;
   }
 }

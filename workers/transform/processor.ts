@@ -27,7 +27,7 @@ export async function computeRow(
 export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairContext, 'runDate'> = {}) {
   const payload = parsePayload('transform', job.data);
   try {
-    await markRunning(deps.pool, payload.runId);
+    await markRunning(deps.pool, payload.runId, String(job.id));
     const rows: QualityRow[] = [];
     const notes: Record<string, number> = {};
     for (const record of payload.datasets) {
@@ -37,6 +37,7 @@ export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairCon
       } catch (err) {
         throw new Error(
           `dataset ${record.uri} (${record.source.key}, @graph element ${record.source.index}): ${(err as Error).message}`,
+          { cause: err },
         );
       }
       rows.push(result.row);
@@ -47,7 +48,12 @@ export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairCon
     return { runId: payload.runId, batch: payload.batch, datasets: rows.length };
   } catch (err) {
     if (isFinalAttempt(job, err))
-      await markFailed(deps.pool, payload.runId, `transform ${payload.batch}: ${(err as Error).message}`);
+      await markFailed(
+        deps.pool,
+        payload.runId,
+        `transform ${payload.batch}: ${(err as Error).message}`,
+        String(job.id),
+      );
     throw err;
   }
 }
