@@ -9,6 +9,8 @@ export type PoolClient = pg.PoolClient;
 
 // DATE columns come back as 'YYYY-MM-DD' strings, not JS Dates shifted by the local time zone
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+// numeric aggregates and scores (filling_rate numeric(5,2)) as numbers, not strings
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 // bigint ids fit in a JS number for centuries of nightly runs
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
@@ -42,12 +44,30 @@ export async function assertDatabaseReachable(url: string): Promise<void> {
   }
 }
 
-/** Creates the database named in the URL (connecting to the `postgres` database of the same server). */
-export async function createDatabase(url: string): Promise<void> {
+/** The database name of a URL, and the URL of the `postgres` database of the same server. */
+function splitDatabaseUrl(url: string): { name: string; adminUrl: string } {
   const u = new URL(url);
   const name = decodeURIComponent(u.pathname.slice(1));
   u.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: u.toString() });
+  return { name, adminUrl: u.toString() };
+}
+
+/** Drops the database named in the URL, closing its connections (benchmarks, tests). */
+export async function dropDatabase(url: string): Promise<void> {
+  const { name, adminUrl } = splitDatabaseUrl(url);
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Creates the database named in the URL (connecting to the `postgres` database of the same server). */
+export async function createDatabase(url: string): Promise<void> {
+  const { name, adminUrl } = splitDatabaseUrl(url);
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);

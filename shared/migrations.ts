@@ -74,7 +74,7 @@ CREATE TABLE dataset_quality (
   geo_coverage text,
   universe_pprn boolean NOT NULL DEFAULT false,
   licences text[] NOT NULL DEFAULT '{}',
-  filling_rate real NOT NULL,
+  filling_rate numeric(5,2) NOT NULL,
   is_series boolean NOT NULL DEFAULT false,
   in_series text[] NOT NULL DEFAULT '{}',
   PRIMARY KEY (run_id, dataset_uri)

@@ -1,6 +1,5 @@
 import { UnrecoverableError, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
-import type { QualityRow } from './columns.js';
 import type { DatasetRecord } from './record.js';
 
 /**
@@ -54,16 +53,17 @@ export const transformPayload = z.object({
 });
 export type TransformPayload = z.infer<typeof transformPayload>;
 
-/** A row's values are checked column by column when the load encodes it for COPY. */
-const qualityRow = z.custom<QualityRow>((v) => isObject(v) && typeof v.dataset_uri === 'string', {
-  message: 'expected an indicator row with a dataset_uri',
-});
-
-/** Load: the indicator rows of one transform chunk. */
+/**
+ * Load: the indicator rows of one transform chunk, already encoded by transform as COPY text
+ * (one line per dataset, columns in QUALITY_COLUMNS order after run_id, dataset_uri, source_key):
+ * a row that does not fit its columns fails in transform, naming the dataset and column.
+ */
 export const loadPayload = z.object({
   runId,
   batch: z.string().regex(/^o\d+c\d+$/),
-  rows: z.array(qualityRow).max(10_000),
+  /** Lines in `copy`. */
+  datasets: z.number().int().nonnegative().max(10_000),
+  copy: z.string(),
   /** Per-run counters (unparseable dates, unknown codes...), added to `etl_runs.notes` once per batch. */
   notes: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });

@@ -200,7 +200,7 @@ describe('Bull Board', () => {
   it('retries a failed job; read-only mode refuses every write (403) and says so to the UI', async () => {
     const job = await failedJob(
       queues.load,
-      { runId: 7, batch: 'o0c0', rows: [], notes: {} },
+      { runId: 7, batch: 'o0c0', datasets: 0, copy: '', notes: {} },
       'run7-load-o0c0',
     );
     const ro = await app({ readOnly: true });
@@ -276,7 +276,7 @@ describe('Bull Board', () => {
 
     const load = await failedJob(
       queues.load,
-      { runId: 12, batch: 'o3c1', rows: [], notes: {} },
+      { runId: 12, batch: 'o3c1', datasets: 0, copy: '', notes: {} },
       'run12-load-o3c1',
     );
     const loadJob = await a.inject({ url: `/board/api/queues/load/${load.id}`, headers: AUTH });

@@ -16,7 +16,8 @@ import {
 import { jobIds, type LoadPayload } from '../shared/queues.js';
 import { runLoad } from '../workers/load/processor.js';
 import type { Job } from 'bullmq';
-import type { QualityRow } from '../shared/columns.js';
+import { QUALITY_COLUMNS, type QualityRow } from '../shared/columns.js';
+import { encodeCopyRows } from '../workers/load/copy-text.js';
 
 /**
  * The whole pipeline on real Redis, PostgreSQL and S3 (s3rver in-process), workers in this process.
@@ -130,7 +131,13 @@ describe('ETL pipeline', () => {
       `SELECT * FROM dataset_quality WHERE run_id = $1 AND source_key LIKE '%0001%' LIMIT 3`,
       [run.id],
     );
-    const payload: LoadPayload = { runId: run.id, batch: 'o0c0', rows: rows.rows, notes: {} };
+    const payload: LoadPayload = {
+      runId: run.id,
+      batch: 'o0c0',
+      datasets: rows.rows.length,
+      copy: encodeCopyRows(run.id, rows.rows, QUALITY_COLUMNS),
+      notes: {},
+    };
     const fake = {
       data: payload,
       opts: { attempts: 1 },

@@ -196,19 +196,19 @@ describe('views after two published runs where a dataset improves', () => {
       [second, '2024-06-16', CATALOG, 2],
     ]);
     expect(rows[0]).toMatchObject({
-      mean_mqa_total: '270.0',
+      mean_mqa_total: 270.0,
       rating_excellent: 1,
       rating_good: 1,
       rating_sufficient: 0,
       rating_bad: 0,
-      pct_open_access: '100.0',
-      pct_with_licence: '100.0',
-      pct_with_contact: '50.0',
+      pct_open_access: 100.0,
+      pct_with_licence: 100.0,
+      pct_with_contact: 50.0,
     });
     expect(rows[1]).toMatchObject({
-      mean_mqa_total: '295.0',
+      mean_mqa_total: 295.0,
       rating_excellent: 2,
-      pct_with_contact: '100.0',
+      pct_with_contact: 100.0,
     });
   });
 
@@ -219,13 +219,13 @@ describe('views after two published runs where a dataset improves', () => {
       run_id: second,
       source_catalog: CATALOG,
       datasets: 2,
-      mean_filling_rate: '100.0',
-      mean_mqa_total: '295.0',
-      mean_udata_score: '1.000',
+      mean_filling_rate: 100.0,
+      mean_mqa_total: 295.0,
+      mean_udata_score: 1.0,
       rating_excellent: 2,
-      pct_open_access: '100.0',
-      pct_with_licence: '100.0',
-      pct_with_contact: '100.0',
+      pct_open_access: 100.0,
+      pct_with_licence: 100.0,
+      pct_with_contact: 100.0,
     });
   });
 

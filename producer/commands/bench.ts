@@ -8,11 +8,10 @@ import { pipeline } from 'node:stream/promises';
 import { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueueEvents } from 'bullmq';
-import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { getConfig, parseConfig, type Config } from '../../shared/config.js';
 import { closeQueues, createQueues } from '../../shared/bull.js';
-import { createDatabase, createPool, migrate, type Pool } from '../../shared/db.js';
+import { createDatabase, createPool, dropDatabase, migrate, type Pool } from '../../shared/db.js';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../shared/embedded-s3.js';
 import { assertRedisReachable, createRedis } from '../../shared/redis.js';
 import { createS3, ensureBucket, getObjectStream, listObjects } from '../../shared/s3.js';
@@ -265,10 +264,7 @@ async function benchOnce(base: Config, scale: number, basePages: number, s3serve
 
   await pool.end();
   s3.destroy();
-  const admin = new pg.Client({ connectionString: base.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS dq_bench_${id} WITH (FORCE)`);
-  await admin.end();
+  await dropDatabase(config.DATABASE_URL);
   return { scale, dump, genS, pipe, bare, readers };
 }
 

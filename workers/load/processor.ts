@@ -9,7 +9,6 @@ import { parsePayload } from '../../shared/queues.js';
 import { markFailed, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
 import type { WorkerDeps } from '../deps.js';
 import { isFinalAttempt } from '../worker-factory.js';
-import { encodeCopyRows } from './copy-text.js';
 
 const COLUMN_LIST = ['run_id', 'dataset_uri', 'source_key', ...QUALITY_COLUMNS.map((c) => c.name)]
   .map((c) => pg.escapeIdentifier(c))
@@ -35,19 +34,18 @@ export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
   try {
     await deps.hooks?.beforeLoad?.(payload);
     await markRunning(pool, payload.runId, String(job.id));
-    const text = encodeCopyRows(payload.runId, payload.rows, QUALITY_COLUMNS);
     const skipped = await withTransaction(pool, async (client) => {
       const claimed = await client.query(
         `INSERT INTO etl_batches (run_id, batch, rows) VALUES ($1, $2, $3)
          ON CONFLICT (run_id, batch) DO NOTHING RETURNING batch`,
-        [payload.runId, payload.batch, payload.rows.length],
+        [payload.runId, payload.batch, payload.datasets],
       );
       if (claimed.rowCount === 0) return true;
-      if (text) {
+      if (payload.copy) {
         const copy = client.query(
           copyFrom(`COPY ${pg.escapeIdentifier(stagingTable(payload.runId))} (${COLUMN_LIST}) FROM STDIN`),
         );
-        await pipeline(Readable.from([text]), copy);
+        await pipeline(Readable.from([payload.copy]), copy);
       }
       await deps.hooks?.afterCopy?.(payload);
       await client.query(
@@ -61,11 +59,11 @@ export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
       return false;
     });
     await job.log(
-      `batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.rows.length} rows copied`}`,
+      `batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.datasets} rows copied`}`,
     );
     const published = await tryPublish(pool, payload.runId, deps.config.RETENTION_RUNS);
     if (published) await job.log(`run ${payload.runId} published`);
-    return { runId: payload.runId, batch: payload.batch, rows: payload.rows.length, skipped, published };
+    return { runId: payload.runId, batch: payload.batch, rows: payload.datasets, skipped, published };
   } catch (err) {
     const message = `load ${payload.batch}: ${(err as Error).message}`;
     if (isFinalAttempt(job, err)) await markFailed(pool, payload.runId, message, String(job.id));

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
-import type { QualityRow } from '../../shared/columns.js';
+import { QUALITY_COLUMNS, type QualityRow } from '../../shared/columns.js';
+import { encodeCopyRows } from '../load/copy-text.js';
 import { jobIds, parsePayload, type LoadPayload } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
 import { markFailed, markRunning } from '../../shared/runs.js';
@@ -43,7 +44,13 @@ export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairCon
       rows.push(result.row);
       for (const note of result.notes) notes[note] = (notes[note] ?? 0) + 1;
     }
-    const load: LoadPayload = { runId: payload.runId, batch: payload.batch, rows, notes };
+    const load: LoadPayload = {
+      runId: payload.runId,
+      batch: payload.batch,
+      datasets: rows.length,
+      copy: encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS),
+      notes,
+    };
     await deps.queues.load.add('load', load, { jobId: jobIds.load(payload.runId, payload.batch) });
     return { runId: payload.runId, batch: payload.batch, datasets: rows.length };
   } catch (err) {
