@@ -211,7 +211,28 @@ describe('ETL pipeline', () => {
   it('reads one huge single file in bounded chunks', async () => {
     const summary = await seed('single/', { datasets: 1500, pages: 1, seed: 13, single: true });
     expect(summary.files).toBe(1);
+    // backpressure: extract never lets the pending chunks pile up in Redis
+    let maxPending = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const counts = await Promise.all(
+          [deps.queues.transform, deps.queues.load].map((q) =>
+            q.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+          ),
+        );
+        maxPending = Math.max(
+          maxPending,
+          counts.flatMap((c) => Object.values(c)).reduce((x, y) => x + y, 0),
+        );
+      }
+    })();
     const run = await runToEnd('single/');
+    sampling = false;
+    await sampler;
+    expect(maxPending).toBeGreaterThan(0);
+    // MAX_PENDING_CHUNKS, plus the load job each running transform adds before it completes
+    expect(maxPending).toBeLessThanOrEqual(ctx.config.MAX_PENDING_CHUNKS + ctx.config.TRANSFORM_CONCURRENCY);
     expect(run.status).toBe('published');
     expect(run.datasets).toBe(summary.datasets);
     expect(run.batches).toBe(Math.ceil(summary.datasets / 50));

@@ -6,7 +6,7 @@ const APOSTROPHES = /[\u2018\u2019\u02BC\u2032\u0060\u00B4\uFF07]/g;
 /** Strips accents: NFD, then drops combining marks ("Prévention" -> "Prevention"). */
 export function stripAccents(s: string): string {
   // most text is plain ASCII: skip the (costly) normalisation then
-  if (/^[\x00-\x7f]*$/.test(s)) return s;
+  if (/^\p{ASCII}*$/u.test(s)) return s;
   return s.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
