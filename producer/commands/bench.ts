@@ -20,6 +20,9 @@ import { writeDumpToS3 } from '../../shared/synthetic/generate.js';
 import { readDatasetRecords } from '../../workers/extract/read-object.js';
 import { readDatasetRecordsStreamJson } from '../../workers/extract/stream-json-reader.js';
 import { enqueueRun } from '../etl.js';
+import type { DatasetRecord } from '../../shared/record.js';
+import { computeEcospheres } from '../../workers/transform/ecospheres.js';
+import { computeRow } from '../../workers/transform/processor.js';
 import type { S3Client } from '@aws-sdk/client-s3';
 
 /**
@@ -70,10 +73,17 @@ async function redisUsedMemory(redis: ReturnType<typeof createRedis>): Promise<n
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
 }
 
+/**
+ * Node flags of the worker processes: the heap cap recommended for production (see README,
+ * helm/values.yaml), unless BENCH_NODE_ARGS says otherwise (e.g. `--cpu-prof` to profile).
+ */
+function workerNodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '--max-old-space-size=224').split(' ').filter(Boolean);
+}
+
 function startWorkerProcess(config: Config, env: Record<string, string>, queues: string): ChildProcess {
   const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
-  // BENCH_NODE_ARGS: extra node flags for the worker process (e.g. --cpu-prof to profile it)
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = workerNodeArgs();
   const child = spawn(process.execPath, [...nodeArgs, cli, 'workers', '--queues', queues], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn', QUEUE_PREFIX: config.QUEUE_PREFIX },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -218,7 +228,23 @@ async function compareReaders(config: Config, s3: S3Client, keys: string[]) {
   };
   const fast = await time(readDatasetRecords);
   const sj = await time(readDatasetRecordsStreamJson);
-  return { bytes, fast, streamJson: sj };
+
+  // transform throughput before (section 1 only) and after the FAIR scores (sections 2 and 3)
+  const records: DatasetRecord[] = [];
+  for (const [i, body] of bodies.entries()) {
+    for await (const r of readDatasetRecords({
+      key: sample[i]!,
+      open: () => Promise.resolve(Readable.from([body])),
+    }))
+      records.push(r);
+  }
+  const t0 = performance.now();
+  for (const r of records) computeEcospheres(r);
+  const ecoS = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  for (const r of records) await computeRow(r, { runDate: '2026-11-28' });
+  const allS = (performance.now() - t1) / 1000;
+  return { bytes, fast, streamJson: sj, transform: { datasets: records.length, ecoS, allS } };
 }
 
 async function benchOnce(base: Config, scale: number, basePages: number, s3server: EmbeddedS3 | undefined) {
@@ -279,6 +305,9 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   console.log(
     `\n== dump x${r.scale}: ${dump.files} objects, ${f(dumpMb)} MB, ${dump.datasets} datasets (generated and uploaded in ${f(r.genS)} s)`,
   );
+  console.log(
+    `  worker processes: extract | transform+load, node ${workerNodeArgs().join(' ') || '(no flags)'}`,
+  );
   row('', 'pipeline', 'bare limit', 'ratio');
   row('wall time (s)', f(pipe.wallS, 2), f(bareS, 2), f(ratio, 2));
   row('datasets/s', f(pipe.datasets / pipe.wallS, 0), f(dump.datasets / bareS, 0));
@@ -291,6 +320,10 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   row('Redis peak used_memory (MB)', f(pipe.redisPeakMb), '-');
   console.log(
     `  readers on ${readers.fast.n} datasets / ${f(mb(readers.bytes))} MB: fast splitter ${f(mb(readers.bytes) / readers.fast.s)} MB/s, stream-json ${f(mb(readers.bytes) / readers.streamJson.s)} MB/s`,
+  );
+  const t = readers.transform;
+  console.log(
+    `  transform on ${t.datasets} datasets: section 1 only ${f(t.datasets / t.ecoS, 0)} datasets/s, with MQA + udata ${f(t.datasets / t.allS, 0)} datasets/s`,
   );
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(
