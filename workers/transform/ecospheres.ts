@@ -59,6 +59,18 @@ const OPEN_ACCESS_PHRASES = [
 
 const PPRN_PHRASES = ['pprn', 'prevention des risques naturel'];
 
+/**
+ * PPRN universe: the folded text contains one of PPRN_PHRASES. Folding (NFD) is the costly part
+ * of the whole transform on long French descriptions, so it only runs on text that can match:
+ * any match also holds "pprn", or both "risqu" and "natur", in the raw lower-cased text.
+ */
+function mentionsPprn(text: string): boolean {
+  const lower = text.toLowerCase();
+  if (!lower.includes('pprn') && !(lower.includes('risqu') && lower.includes('natur'))) return false;
+  const folded = foldForMatch(text);
+  return PPRN_PHRASES.some((p) => folded.includes(p));
+}
+
 const ORGANISATION_NAME_PROPS = [
   'foaf:name',
   'vcard:fn',
@@ -168,7 +180,7 @@ function compute(ctx: Ctx): EcospheresRow {
   const rights_statements = rightsStatements(ctx, root);
   const catalogRecords = catalogRecordsOf(ctx, root);
   const { communes, departements } = insee(ctx, root);
-  const pprnText = foldForMatch(`${title ?? ''} ${description ?? ''}`);
+  const pprnText = `${title ?? ''} ${description ?? ''}`;
 
   const row: Omit<EcospheresRow, 'filling_rate'> = {
     title,
@@ -192,7 +204,7 @@ function compute(ctx: Ctx): EcospheresRow {
     communes,
     departements,
     geo_coverage: communes.length > 0 ? 'Communale' : departements.length > 0 ? 'Départementale' : null,
-    universe_pprn: PPRN_PHRASES.some((p) => pprnText.includes(p)),
+    universe_pprn: mentionsPprn(pprnText),
     licences: licences(ctx, root),
     is_series: hasType(root, 'dcat:DatasetSeries'),
     in_series: strings(root, 'dcat:inSeries'),

@@ -1,0 +1,29 @@
+# dcat-quality: workers, CLI and board in one image (Node 22; the AWS SDK needs Node >= 22 from 2027).
+FROM node:22-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY bin bin
+COPY shared shared
+COPY workers workers
+COPY producer producer
+COPY board board
+RUN npm run build && npm prune --omit=dev
+
+FROM node:22-bookworm-slim
+# pg_dump / pg_restore for the backup and restore jobs: at least the Metabase server's major version
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client-15 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV NODE_ENV=production \
+    # the heap cap the benchmark measures the workers with (RSS <= 256 MB)
+    NODE_OPTIONS=--max-old-space-size=224
+COPY --from=build /app/package.json ./
+COPY --from=build /app/node_modules node_modules
+COPY --from=build /app/dist dist
+COPY --from=build /app/bin bin
+USER node
+ENTRYPOINT ["node", "bin/dcat-quality.js"]
+CMD ["workers"]
