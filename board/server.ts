@@ -61,6 +61,12 @@ export async function startBoard(config: Config, opts: BoardServerOptions = {}):
       s3,
       insecureDev: opts.insecureDev,
       logger: log,
+      // behind an ingress the client address (for the login rate limit) is in X-Forwarded-For
+      trustProxy:
+        opts.app?.trustProxy ??
+        (config.BOARD_TRUST_PROXY > 0
+          ? (_address: string, hop: number) => hop < config.BOARD_TRUST_PROXY
+          : false),
     });
     await app.listen({ port: opts.port ?? config.PORT, host: opts.host ?? config.HOST });
   } catch (err) {

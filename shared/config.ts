@@ -68,6 +68,8 @@ export const configSchema = z.object({
   BOARD_TOKEN: z.string().default(''),
   BOARD_READ_ONLY: bool(false),
   METRICS_PUBLIC: bool(false),
+  /** Trust X-Forwarded-For from this many proxy hops (e.g. 1 behind an ingress); 0: trust none. */
+  BOARD_TRUST_PROXY: int(0, 0, 10),
 
   RETENTION_RUNS: int(60, 1, 100_000),
   URL_CHECKS: z.enum(['off', 'on']).default('off'),
