@@ -32,10 +32,18 @@ function patchDesForS3rver(): void {
       : [algorithm, key];
   const { createCipheriv, createDecipheriv } = crypto;
   const c = crypto as { createCipheriv: typeof createCipheriv; createDecipheriv: typeof createDecipheriv };
-  c.createCipheriv = ((algorithm: string, key: CipherKey, iv: BinaryLike | null, options?: TransformOptions) =>
-    createCipheriv(...asTripleDes(algorithm, key), iv, options)) as typeof createCipheriv;
-  c.createDecipheriv = ((algorithm: string, key: CipherKey, iv: BinaryLike | null, options?: TransformOptions) =>
-    createDecipheriv(...asTripleDes(algorithm, key), iv, options)) as typeof createDecipheriv;
+  c.createCipheriv = ((
+    algorithm: string,
+    key: CipherKey,
+    iv: BinaryLike | null,
+    options?: TransformOptions,
+  ) => createCipheriv(...asTripleDes(algorithm, key), iv, options)) as typeof createCipheriv;
+  c.createDecipheriv = ((
+    algorithm: string,
+    key: CipherKey,
+    iv: BinaryLike | null,
+    options?: TransformOptions,
+  ) => createDecipheriv(...asTripleDes(algorithm, key), iv, options)) as typeof createDecipheriv;
 }
 
 export async function startEmbeddedS3(port = 0): Promise<EmbeddedS3> {
