@@ -8,7 +8,7 @@ describe('config', () => {
     expect(c.ETL_CRON).toBe('0 0 * * *');
     expect(c.ETL_TZ).toBe('Europe/Paris');
     expect(c.S3_FORCE_PATH_STYLE).toBe(true);
-    expect(c.CHUNK_SIZE).toBe(200);
+    expect(c.CHUNK_SIZE).toBe(100);
     expect(c.BACKUP_KEEP).toBe(14);
   });
 

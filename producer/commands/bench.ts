@@ -138,6 +138,9 @@ async function runPipeline(
     const started = Date.now();
     const { runId } = await enqueueRun({ config, pool, queues }, { trigger: 'cli' });
     for (;;) {
+      const dead = children.find((c) => c.exitCode !== null || c.signalCode !== null);
+      if (dead)
+        throw new Error(`a worker process died (${dead.exitCode ?? dead.signalCode}): see its output above`);
       redisPeak = Math.max(redisPeak, (await redisUsedMemory(redis)) - baseline);
       rssPeak = peakRss().map((v, i) => Math.max(v, rssPeak[i]!));
       const run = await getRun(pool, runId);
@@ -163,6 +166,8 @@ async function runPipeline(
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
     }
+    // the benchmark's queues go with it
+    await Promise.all(Object.values(queues).map((q) => q.obliterate({ force: true })));
     await closeQueues(queues);
     redis.disconnect();
   }
@@ -247,7 +252,12 @@ async function compareReaders(config: Config, s3: S3Client, keys: string[]) {
   return { bytes, fast, streamJson: sj, transform: { datasets: records.length, ecoS, allS } };
 }
 
-async function benchOnce(base: Config, scale: number, basePages: number, s3server: EmbeddedS3 | undefined) {
+async function benchOnce(
+  base: Config,
+  scale: number,
+  opts: { pages: number; single?: boolean },
+  s3server: EmbeddedS3 | undefined,
+) {
   const id = randomBytes(3).toString('hex');
   const dbUrl = new URL(base.DATABASE_URL);
   dbUrl.pathname = `/dq_bench_${id}`;
@@ -272,20 +282,26 @@ async function benchOnce(base: Config, scale: number, basePages: number, s3serve
   const s3 = createS3(config);
   await ensureBucket(s3, config.S3_BUCKET);
 
-  const pages = basePages * scale;
+  const pages = opts.pages * scale;
   const t0 = performance.now();
   const dump = await writeDumpToS3(s3, config.S3_BUCKET, config.DUMP_PREFIX, {
     datasets: pages * 100,
     pages,
     seed: 1,
+    single: opts.single,
   });
   const genS = (performance.now() - t0) / 1000;
   const keys: string[] = [];
-  for await (const o of listObjects(s3, config.S3_BUCKET, config.DUMP_PREFIX)) keys.push(o.Key!);
+  let largest = 0;
+  for await (const o of listObjects(s3, config.S3_BUCKET, config.DUMP_PREFIX)) {
+    keys.push(o.Key!);
+    largest = Math.max(largest, o.Size ?? 0);
+  }
   keys.sort();
 
   const pipe = await runPipeline(config, env, pool);
-  const bare = await runBare(config, s3, pool, pipe.runId, keys);
+  // JSON.parse of a whole object needs it as one string: beyond ~400 MB there is no bare limit to show
+  const bare = largest <= 400e6 ? await runBare(config, s3, pool, pipe.runId, keys) : undefined;
   const readers = await compareReaders(config, s3, keys);
 
   await pool.end();
@@ -297,9 +313,9 @@ async function benchOnce(base: Config, scale: number, basePages: number, s3serve
 function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   const { dump, pipe, bare, readers } = r;
   const dumpMb = mb(dump.bytes);
-  const bareS = bare.parseS + bare.copyS;
+  const bareS = bare ? bare.parseS + bare.copyS : NaN;
   const ratio = pipe.wallS / bareS;
-  const f = (n: number, d = 1) => n.toFixed(d);
+  const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   const row = (label: string, a: string, b: string, c = '') =>
     console.log(`  ${label.padEnd(30)}${a.padStart(12)}${b.padStart(14)}${c.padStart(10)}`);
   console.log(
@@ -312,9 +328,9 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   row('wall time (s)', f(pipe.wallS, 2), f(bareS, 2), f(ratio, 2));
   row('datasets/s', f(pipe.datasets / pipe.wallS, 0), f(dump.datasets / bareS, 0));
   row('MB/s', f(dumpMb / pipe.wallS), f(dumpMb / bareS));
-  row('extract / parse stage (s)', f(pipe.extractS, 2), f(bare.parseS, 2));
+  row('extract / parse stage (s)', f(pipe.extractS, 2), f(bare?.parseS ?? NaN, 2));
   row('transform stage (s)', f(pipe.transformS, 2), '-');
-  row('load / COPY stage (s)', f(pipe.loadS, 2), f(bare.copyS, 2));
+  row('load / COPY stage (s)', f(pipe.loadS, 2), f(bare?.copyS ?? NaN, 2));
   row('peak RSS extract process (MB)', f(pipe.peakRssMb[0]!), '-');
   row('peak RSS transform+load (MB)', f(pipe.peakRssMb[1]!), '-');
   row('Redis peak used_memory (MB)', f(pipe.redisPeakMb), '-');
@@ -327,7 +343,7 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   );
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
   console.log(
-    `  targets: end-to-end <= 1.5x bare: ${verdict(ratio <= 1.5)} (${f(ratio, 2)}x); worker RSS <= 256 MB: ${verdict(Math.max(...pipe.peakRssMb) <= 256)}; Redis <= 64 MB: ${verdict(pipe.redisPeakMb <= 64)}`,
+    `  targets: end-to-end <= 1.5x bare: ${bare ? `${verdict(ratio <= 1.5)} (${f(ratio, 2)}x)` : 'no bare limit (object too large for one JSON.parse)'}; worker RSS <= 256 MB: ${verdict(Math.max(...pipe.peakRssMb) <= 256)}; Redis <= 64 MB: ${verdict(pipe.redisPeakMb <= 64)}`,
   );
 }
 
@@ -339,7 +355,8 @@ export function register(program: Command): void {
     )
     .option('--scale <list>', 'dump sizes as multiples of 244 pages x 100 datasets, e.g. 1,10', '1')
     .option('--pages <n>', 'pages of the x1 dump (default 244; fewer for a quick look)', Number, 244)
-    .action(async (opts: { scale: string; pages: number }) => {
+    .option('--single', 'the same datasets as one single large file instead of pages')
+    .action(async (opts: { scale: string; pages: number; single?: boolean }) => {
       const base = getConfig();
       await assertRedisReachable(base.REDIS_URL);
       const scales = opts.scale.split(',').map((s) => Number(s.trim()));
@@ -347,7 +364,7 @@ export function register(program: Command): void {
         throw new Error('--scale takes whole numbers >= 1');
       const s3server = base.S3_ENDPOINT ? undefined : await startEmbeddedS3();
       try {
-        for (const scale of scales) report(await benchOnce(base, scale, opts.pages, s3server));
+        for (const scale of scales) report(await benchOnce(base, scale, opts, s3server));
       } finally {
         await s3server?.close();
       }
