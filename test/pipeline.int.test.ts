@@ -251,6 +251,32 @@ describe('ETL pipeline', () => {
   });
 });
 
+describe('a scheduled run', () => {
+  it('creates its run from the job, once, and publishes it', async () => {
+    await seed('dcat/', { datasets: 80, pages: 2, seed: 23 });
+    // what the job scheduler enqueues at midnight: no run id, the scheduler's job id
+    const jobId = 'repeat:nightly-etl:1795996800000';
+    const events = new QueueEvents('extract', {
+      connection: deps.connection,
+      prefix: ctx.config.QUEUE_PREFIX,
+    });
+    await events.waitUntilReady();
+    const job = await deps.queues.extract.add('extract', { trigger: 'schedule' }, { jobId });
+    const result = (await job.waitUntilFinished(events, 60_000)) as { runId: number };
+    await events.close();
+    const run = await waitForRun(ctx.pool, result.runId, { timeoutMs: 60_000, intervalMs: 50 });
+    expect(run).toMatchObject({
+      status: 'published',
+      trigger: 'schedule',
+      job_key: jobId,
+      prefix: 'dcat/',
+      datasets: 80,
+    });
+    const again = await ctx.pool.query('SELECT count(*)::int AS n FROM etl_runs WHERE job_key = $1', [jobId]);
+    expect(again.rows[0]).toEqual({ n: 1 });
+  });
+});
+
 describe('scheduler', () => {
   it('upserts one nightly scheduler, idempotently', async () => {
     const { upsertSchedules } = await import('../producer/schedule.js');
