@@ -31,6 +31,7 @@ export interface LoadResult {
 export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
   const payload = parsePayload('load', job.data);
   const { pool } = deps;
+  const started = Date.now();
   try {
     await deps.hooks?.beforeLoad?.(payload);
     await markRunning(pool, payload.runId, String(job.id));
@@ -59,7 +60,7 @@ export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
       return false;
     });
     await job.log(
-      `batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.datasets} rows copied`}`,
+      `run ${payload.runId} batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.datasets} rows copied in ${Date.now() - started} ms`}`,
     );
     const published = await tryPublish(pool, payload.runId, deps.config.RETENTION_RUNS);
     if (published) await job.log(`run ${payload.runId} published`);

@@ -27,6 +27,7 @@ export async function computeRow(
 /** Transform: computes the indicators of one chunk and hands the rows to load. */
 export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairContext, 'runDate'> = {}) {
   const payload = parsePayload('transform', job.data);
+  const started = Date.now();
   try {
     await markRunning(deps.pool, payload.runId, String(job.id));
     const rows: QualityRow[] = [];
@@ -52,6 +53,12 @@ export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairCon
       notes,
     };
     await deps.queues.load.add('load', load, { jobId: jobIds.load(payload.runId, payload.batch) });
+    const counted = Object.entries(notes)
+      .map(([k, n]) => `${k}=${n}`)
+      .join(', ');
+    await job.log(
+      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${payload.objectKey} scored in ${Date.now() - started} ms${counted ? `; notes: ${counted}` : ''}`,
+    );
     return { runId: payload.runId, batch: payload.batch, datasets: rows.length };
   } catch (err) {
     if (isFinalAttempt(job, err))
