@@ -10,16 +10,12 @@ import { createRun, getRun, type RunRow } from '../shared/runs.js';
 export async function enqueueRun(
   ctx: { config: Config; pool: Pool; queues: Queues },
   opts: { prefix?: string; trigger: ExtractPayload['trigger'] },
-): Promise<{ runId: number }> {
+): Promise<{ runId: number; jobId: string }> {
   const prefix = opts.prefix ?? ctx.config.DUMP_PREFIX;
-  const runId = await createRun(ctx.pool, { prefix, trigger: opts.trigger });
-  await enqueue(
-    ctx.queues,
-    'extract',
-    { runId, prefix, trigger: opts.trigger },
-    { jobId: jobIds.extract(runId) },
-  );
-  return { runId };
+  const run = await createRun(ctx.pool, { prefix, trigger: opts.trigger });
+  const jobId = jobIds.extract(run);
+  await enqueue(ctx.queues, 'extract', { runId: run.id, prefix, trigger: opts.trigger }, { jobId });
+  return { runId: run.id, jobId };
 }
 
 export class RunTimeoutError extends Error {}

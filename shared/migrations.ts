@@ -21,6 +21,8 @@ CREATE TABLE etl_runs (
   trigger text NOT NULL DEFAULT 'cli',
   job_key text UNIQUE,
   prefix text NOT NULL,
+  -- part of every job id of the run: a database reset restarts the ids, Redis may still hold old jobs
+  token text NOT NULL DEFAULT substr(md5(random()::text || clock_timestamp()::text), 1, 8),
   scheduled_for timestamptz NOT NULL DEFAULT now(),
   created_at timestamptz NOT NULL DEFAULT now(),
   started_at timestamptz,

@@ -44,6 +44,8 @@ export const datasetRecordSchema = z.custom<DatasetRecord>(
 /** Transform: one bounded chunk of dataset records of one run. */
 export const transformPayload = z.object({
   runId,
+  /** The run's token (etl_runs.token): part of the load job's id. */
+  runToken: z.string().regex(/^[0-9a-z]{4,32}$/),
   /** Batch key, unique within the run and stable across retries: `o<object index>c<chunk index>`. */
   batch: z.string().regex(/^o\d+c\d+$/),
   objectKey: z.string(),
@@ -139,11 +141,21 @@ export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   },
 };
 
-/** Deterministic job ids: a duplicate enqueue of the same step is a no-op. */
+/** A run as job ids name it: its id, and its token (random, from etl_runs). */
+export interface RunRef {
+  id: number;
+  token: string;
+}
+
+/**
+ * Deterministic job ids: a duplicate enqueue of the same step is a no-op. The run's token keeps
+ * them apart from the jobs of an earlier database whose run ids were the same (a reset or restored
+ * database starts its ids again, while Redis still holds the old jobs).
+ */
 export const jobIds = {
-  extract: (runId: number) => `run${runId}-extract`,
-  transform: (runId: number, batch: string) => `run${runId}-transform-${batch}`,
-  load: (runId: number, batch: string) => `run${runId}-load-${batch}`,
+  extract: (run: RunRef) => `run${run.id}-${run.token}-extract`,
+  transform: (run: RunRef, batch: string) => `run${run.id}-${run.token}-transform-${batch}`,
+  load: (run: RunRef, batch: string) => `run${run.id}-${run.token}-load-${batch}`,
 };
 
 /** Scheduler ids (BullMQ job schedulers), upserted by `dcat-quality schedule` only. */

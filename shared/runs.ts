@@ -9,6 +9,7 @@ export interface RunRow {
   trigger: string;
   job_key: string | null;
   prefix: string;
+  token: string;
   scheduled_for: Date;
   created_at: Date;
   started_at: Date | null;
@@ -35,16 +36,16 @@ export function stagingTable(runId: number): string {
 export async function createRun(
   db: Pool | PoolClient,
   run: { prefix: string; trigger: string; scheduledFor?: Date; jobKey?: string },
-): Promise<number> {
+): Promise<{ id: number; token: string }> {
   // ON CONFLICT on job_key: the same scheduled job retried or delivered twice maps to one run
-  const { rows } = await db.query<{ id: number }>(
+  const { rows } = await db.query<{ id: number; token: string }>(
     `INSERT INTO etl_runs (prefix, trigger, scheduled_for, job_key)
      VALUES ($1, $2, coalesce($3, now()), $4)
      ON CONFLICT (job_key) DO UPDATE SET job_key = EXCLUDED.job_key
-     RETURNING id`,
+     RETURNING id, token`,
     [run.prefix, run.trigger, run.scheduledFor ?? null, run.jobKey ?? null],
   );
-  return rows[0]!.id;
+  return rows[0]!;
 }
 
 export async function getRun(db: Pool | PoolClient, runId: number): Promise<RunRow | undefined> {

@@ -15,6 +15,7 @@ import {
 } from '../shared/synthetic/generate.js';
 import { jobIds, type LoadPayload } from '../shared/queues.js';
 import { runLoad } from '../workers/load/processor.js';
+import { createDatabase, dropDatabase } from '../shared/db.js';
 import type { Job } from 'bullmq';
 import { QUALITY_COLUMNS, type QualityRow } from '../shared/columns.js';
 import { encodeCopyRows } from '../workers/load/copy-text.js';
@@ -176,7 +177,7 @@ describe('ETL pipeline', () => {
     await ctx.s3.send(
       new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[1], Body: files[1]!.body as Buffer }),
     );
-    const job = await deps.queues.extract.getJob(jobIds.extract(run.id));
+    const job = await deps.queues.extract.getJob(jobIds.extract(run));
     expect(await job!.getState()).toBe('failed');
     const events = new QueueEvents('extract', {
       connection: deps.connection,
@@ -274,6 +275,36 @@ describe('a scheduled run', () => {
     });
     const again = await ctx.pool.query('SELECT count(*)::int AS n FROM etl_runs WHERE job_key = $1', [jobId]);
     expect(again.rows[0]).toEqual({ n: 1 });
+  });
+});
+
+describe('a database reset while Redis keeps its jobs', () => {
+  it('runs again from run id 1 without colliding with the old jobs', async () => {
+    const old = await deps.queues.extract.getJobs(['completed']);
+    expect(old.some((j) => j.id?.startsWith('run1-'))).toBe(true);
+    // the same queues, a brand-new database: run ids start again at 1
+    const url = new URL(ctx.config.DATABASE_URL);
+    url.pathname = `${url.pathname}_reset`;
+    await createDatabase(url.toString());
+    const config = { ...ctx.config, DATABASE_URL: url.toString() };
+    await workers.close();
+    await deps.close();
+    deps = await buildWorkerDeps(config);
+    workers = await startWorkers(deps, ['extract', 'transform', 'load']);
+    try {
+      await seed('reset/', { datasets: 40, pages: 2, seed: 29 });
+      const { runId } = await enqueueRun(deps, { prefix: 'reset/', trigger: 'test' });
+      expect(runId).toBe(1);
+      const run = await waitForRun(deps.pool, runId, { timeoutMs: 60_000, intervalMs: 50 });
+      expect(run).toMatchObject({ status: 'published', datasets: 40 });
+    } finally {
+      await workers.close();
+      await deps.close();
+      await dropDatabase(url.toString());
+      // leave the file's other tests their own database
+      deps = await buildWorkerDeps(ctx.config);
+      workers = await startWorkers(deps, ['extract', 'transform', 'load']);
+    }
   });
 });
 

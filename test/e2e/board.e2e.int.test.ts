@@ -127,8 +127,9 @@ async function waitForRunState(
       );
 
       // the injected batch fails, every other batch loads, and the run is not published
-      await until(() => fault.batch !== undefined && failed.has(jobIds.load(runId, fault.batch)));
-      const jobId = jobIds.load(runId, fault.batch!);
+      const ref = (await getRun(ctx.pool, runId))!;
+      await until(() => fault.batch !== undefined && failed.has(jobIds.load(ref, fault.batch)));
+      const jobId = jobIds.load(ref, fault.batch!);
       const stuck = await waitForRunState(
         ctx,
         runId,

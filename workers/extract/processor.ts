@@ -70,7 +70,7 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
   // a scheduled job carries no run id: the job id names its run, so a retry finds the same run
   let runId = payload.runId;
   if (runId === undefined) {
-    runId = await createRun(pool, { prefix, trigger: payload.trigger, scheduledFor, jobKey: String(job.id) });
+    runId = (await createRun(pool, { prefix, trigger: payload.trigger, scheduledFor, jobKey: String(job.id) })).id;
     await job.updateData({ ...payload, runId });
   }
   const status = await markRunning(pool, runId, String(job.id));
@@ -136,12 +136,13 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
           await waitForRoom(deps, config.MAX_PENDING_CHUNKS, signal);
           const data: TransformPayload = {
             runId,
+            runToken: run.token,
             batch,
             objectKey: object.key,
             runDate,
             datasets: chunk,
           };
-          await deps.queues.transform.add('transform', data, { jobId: jobIds.transform(runId, batch) });
+          await deps.queues.transform.add('transform', data, { jobId: jobIds.transform(run, batch) });
         }
         chunk = [];
       };
