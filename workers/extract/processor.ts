@@ -70,7 +70,9 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
   // a scheduled job carries no run id: the job id names its run, so a retry finds the same run
   let runId = payload.runId;
   if (runId === undefined) {
-    runId = (await createRun(pool, { prefix, trigger: payload.trigger, scheduledFor, jobKey: String(job.id) })).id;
+    runId = (
+      await createRun(pool, { prefix, trigger: payload.trigger, scheduledFor, jobKey: String(job.id) })
+    ).id;
     await job.updateData({ ...payload, runId });
   }
   const status = await markRunning(pool, runId, String(job.id));

@@ -52,7 +52,9 @@ export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairCon
       copy: encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS),
       notes,
     };
-    await deps.queues.load.add('load', load, { jobId: jobIds.load({ id: payload.runId, token: payload.runToken }, payload.batch) });
+    await deps.queues.load.add('load', load, {
+      jobId: jobIds.load({ id: payload.runId, token: payload.runToken }, payload.batch),
+    });
     const counted = Object.entries(notes)
       .map(([k, n]) => `${k}=${n}`)
       .join(', ');
