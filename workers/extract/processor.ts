@@ -44,7 +44,7 @@ export interface ExtractResult extends ExtractProgress {
 
 /** Waits while the pipeline already holds `max` pending chunks (bounded Redis, bounded memory). */
 async function waitForRoom(deps: WorkerDeps, max: number, signal?: AbortSignal): Promise<void> {
-  for (let pause = 5; ; pause = Math.min(pause * 2, 200)) {
+  for (let pause = 5; ; pause = Math.min(pause * 2, 25)) {
     const [t, l] = await Promise.all([
       deps.queues.transform.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
       deps.queues.load.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
