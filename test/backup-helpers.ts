@@ -5,13 +5,6 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import pg from 'pg';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { pino } from 'pino';
-import { closeQueues, createQueues } from '../shared/bull.js';
-import type { Config } from '../shared/config.js';
-import type { Pool } from '../shared/db.js';
-import { createRedis } from '../shared/redis.js';
-import { createS3 } from '../shared/s3.js';
-import type { WorkerDeps } from '../workers/deps.js';
 
 /** A scratch "Metabase" database on the test server: created here, dropped by `drop()`. */
 export interface ScratchDb {
@@ -134,26 +127,4 @@ export async function script(body: string): Promise<string> {
 
 export async function removeScripts(): Promise<void> {
   await Promise.all(scriptDirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-}
-
-/** Worker dependencies for the backup/restore workers (no import of workers/main.ts: only these two queues). */
-export function backupWorkerDeps(config: Config, pool: Pool): WorkerDeps & { close(): Promise<void> } {
-  const connection = createRedis(config.REDIS_URL, 'worker');
-  const queueConnection = createRedis(config.REDIS_URL, 'worker');
-  const queues = createQueues(config, queueConnection);
-  const s3 = createS3(config);
-  return {
-    config,
-    connection,
-    queues,
-    pool,
-    s3,
-    log: pino({ level: 'silent' }),
-    async close() {
-      await closeQueues(queues);
-      s3.destroy();
-      connection.disconnect();
-      queueConnection.disconnect();
-    },
-  };
 }

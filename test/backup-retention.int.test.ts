@@ -1,9 +1,9 @@
+import { buildWorkerDeps } from '../workers/main.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueueEvents, type Worker } from 'bullmq';
 import { once } from 'node:events';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import {
-  backupWorkerDeps,
   createScratchDb,
   rawKeys,
   removeScripts,
@@ -23,7 +23,7 @@ import { SCHEDULER_IDS } from '../shared/queues.js';
 
 /** Retention, failures that must leave nothing behind, the scheduler and the lock. */
 let ctx: TestContext;
-let deps: ReturnType<typeof backupWorkerDeps>;
+let deps: Awaited<ReturnType<typeof buildWorkerDeps>>;
 let mb: ScratchDb;
 let worker: Worker;
 let events: QueueEvents;
@@ -32,7 +32,7 @@ beforeAll(async () => {
   mb = await createScratchDb('mbr');
   await seedMetabaseLike(mb);
   ctx = await createTestContext({ METABASE_DATABASE_URL: mb.url, BACKUP_KEEP: '3' });
-  deps = backupWorkerDeps(ctx.config, ctx.pool);
+  deps = await buildWorkerDeps(ctx.config);
   worker = createBackupWorker(deps);
   events = new QueueEvents('backup', {
     connection: { url: ctx.config.REDIS_URL },

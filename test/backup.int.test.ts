@@ -1,15 +1,10 @@
+import { buildWorkerDeps } from '../workers/main.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { QueueEvents, type Job, type Worker } from 'bullmq';
 import { createTestContext, type TestContext } from './helpers/context.js';
-import {
-  backupWorkerDeps,
-  createScratchDb,
-  seedMetabaseLike,
-  snapshot,
-  type ScratchDb,
-} from './backup-helpers.js';
+import { createScratchDb, seedMetabaseLike, snapshot, type ScratchDb } from './backup-helpers.js';
 import { createBackupWorker, createRestoreWorker } from '../workers/backup/worker.js';
 import type { BackupResult } from '../workers/backup/processor.js';
 import type { RestoreResult } from '../workers/restore/processor.js';
@@ -23,7 +18,7 @@ import { backupCreate, backupList, backupRestore, type BackupCliIo } from '../pr
  * with the backup and restore workers running in this process.
  */
 let ctx: TestContext;
-let deps: ReturnType<typeof backupWorkerDeps>;
+let deps: Awaited<ReturnType<typeof buildWorkerDeps>>;
 let mb: ScratchDb;
 let other: ScratchDb;
 const workers: Worker[] = [];
@@ -37,7 +32,7 @@ beforeAll(async () => {
   other = await createScratchDb('mb2');
   await seedMetabaseLike(mb);
   ctx = await createTestContext({ METABASE_DATABASE_URL: mb.url, BACKUP_KEEP: '50' });
-  deps = backupWorkerDeps(ctx.config, ctx.pool);
+  deps = await buildWorkerDeps(ctx.config);
   workers.push(createBackupWorker(deps), createRestoreWorker(deps));
   const events = { connection: { url: ctx.config.REDIS_URL }, prefix: ctx.config.QUEUE_PREFIX };
   backupEvents = new QueueEvents('backup', events);
