@@ -194,6 +194,31 @@ describe('ETL pipeline', () => {
     expect(await latest()).toEqual([{ run_id: run.id, n: 150 }]);
   });
 
+  it('a retried extract refuses a dump whose listing changed since the run started', async () => {
+    const files = [];
+    for await (const f of generateDump({ datasets: 60, pages: 2, seed: 37 })) files.push(f);
+    const bodies = await Promise.all(files.map(bodyOf));
+    const put = (key: string, body: Buffer) =>
+      ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: `changing/${key}`, Body: body }));
+    await put(files[0]!.key, bodies[0]!);
+    await put(files[1]!.key, bodies[1]!.subarray(0, 1000)); // broken: the run fails in object 2
+    const run = await runToEnd('changing/');
+    expect(run.status).toBe('failed');
+    await put('page-0000.json', bodies[0]!); // a new key sorts first: every position moves
+    const job = await deps.queues.extract.getJob(jobIds.extract(run));
+    const events = new QueueEvents('extract', {
+      connection: deps.connection,
+      prefix: ctx.config.QUEUE_PREFIX,
+    });
+    await events.waitUntilReady();
+    await job!.retry();
+    await expect(job!.waitUntilFinished(events, 60_000)).rejects.toThrow(/changed since run \d+ started/);
+    await events.close();
+    const after = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
+    expect(after.status).toBe('failed');
+    expect(after.error).toMatch(/changed since run \d+ started .*enqueue a new run/);
+  });
+
   it('an empty dump fails clearly and publishes nothing', async () => {
     const before = await latest();
     const run = await runToEnd('nothing-here/');

@@ -1,4 +1,5 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dateInZone } from '../../shared/dates.js';
 import { jobIds, parsePayload, type ExtractPayload, type TransformPayload } from '../../shared/queues.js';
@@ -25,6 +26,8 @@ export const DUMP_OBJECT = /\.(json|jsonld|json\.gz|jsonld\.gz)$/i;
 interface Checkpoint {
   /** Objects whose every chunk has been enqueued. */
   objectsDone: number;
+  /** sha1 of the object keys listed by the first attempt: batch keys are positions in that list. */
+  listing?: string;
 }
 
 export interface ExtractProgress {
@@ -110,7 +113,19 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
     }
     await job.log(`run ${runId}: ${objects.length} objects under ${where}`);
 
+    const listing = createHash('sha1')
+      .update(objects.map((o) => o.key).join('\n'))
+      .digest('hex');
     const checkpoint: Checkpoint = (job.data as { checkpoint?: Checkpoint }).checkpoint ?? { objectsDone: 0 };
+    if (checkpoint.listing !== undefined && checkpoint.listing !== listing) {
+      // batches are numbered by position in the listing: a different listing would mix two dumps
+      throw new UnrecoverableError(
+        `the objects under ${where} changed since run ${runId} started (added or removed keys): enqueue a new run`,
+      );
+    }
+    if (checkpoint.listing === undefined) {
+      await job.updateData({ ...(job.data as object), runId, checkpoint: { objectsDone: 0, listing } });
+    }
     const progress: ExtractProgress = {
       runId,
       objects: 0,
@@ -175,7 +190,11 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
       await flush();
       progress.objects++;
       if (!replay) {
-        await job.updateData({ ...(job.data as object), runId, checkpoint: { objectsDone: index + 1 } });
+        await job.updateData({
+          ...(job.data as object),
+          runId,
+          checkpoint: { objectsDone: index + 1, listing },
+        });
         await job.log(
           `${object.key}: ${objectDatasets} datasets, ${object.size} bytes, ${chunkNo} chunks in ${Date.now() - started} ms`,
         );
