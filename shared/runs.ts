@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { withTransaction, type Pool, type PoolClient } from './db.js';
-import { applyRetention } from '../workers/load/retention.js';
+import { applyRetention } from './retention.js';
 
 /** A row of `etl_runs`. */
 export interface RunRow {

@@ -6,7 +6,7 @@ import type { Pool } from '../shared/db.js';
 import { FAIR_MIGRATION } from '../shared/migrations-fair.js';
 import { FAIR_VIEWS } from '../shared/views-fair.js';
 import { VIEWS } from '../shared/views.js';
-import { applyRetention, partitionName } from '../workers/load/retention.js';
+import { applyRetention, partitionName } from '../shared/retention.js';
 import { computeFair } from '../workers/transform/fair.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { fullRecord } from './helpers/fair-records.js';

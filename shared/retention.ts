@@ -4,9 +4,9 @@
  * DELETE over millions of rows.
  */
 import pg from 'pg';
-import type { PoolClient } from '../../shared/db.js';
+import type { PoolClient } from './db.js';
 
-import { stagingTable as partitionName } from '../../shared/runs.js';
+import { stagingTable as partitionName } from './runs.js';
 
 export { partitionName };
 
