@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import type { Pool } from '../shared/db.js';
-import type { RunRow } from '../shared/runs.js';
+import { RUN_SELECT, type RunRow } from '../shared/runs.js';
 
 /** A run as the history API answers it: timestamps in ISO 8601, durations in seconds. */
 export interface RunView {
@@ -22,6 +22,8 @@ export interface RunView {
       finishedAt: string | null;
       durationSeconds: number | null;
       objects: number;
+      /** Objects with at least one batch loaded. */
+      objectsRead: number;
       bytes: number;
       datasets: number;
       duplicates: number;
@@ -63,6 +65,7 @@ export function toRunView(row: RunRow): RunView {
         finishedAt: iso(row.extract_finished_at),
         durationSeconds: seconds(row.started_at, row.extract_finished_at),
         objects: row.objects,
+        objectsRead: row.objects_read,
         bytes: row.bytes,
         datasets: row.datasets,
         duplicates: row.duplicates,
@@ -83,19 +86,13 @@ export function toRunView(row: RunRow): RunView {
   };
 }
 
-const COLUMNS = `id, status, trigger, job_key, prefix, scheduled_for, created_at, started_at, extract_finished_at,
-  finished_at, published_at, objects, bytes, datasets, duplicates, batches, loaded_batches, notes, error`;
-
 /** The latest runs first (by id: runs are created in order). */
 export async function listRuns(
   pool: Pool,
   page: { limit: number; offset: number },
 ): Promise<{ runs: RunView[]; total: number }> {
   const [rows, count] = await Promise.all([
-    pool.query<RunRow>(`SELECT ${COLUMNS} FROM etl_runs ORDER BY id DESC LIMIT $1 OFFSET $2`, [
-      page.limit,
-      page.offset,
-    ]),
+    pool.query<RunRow>(`${RUN_SELECT} ORDER BY r.id DESC LIMIT $1 OFFSET $2`, [page.limit, page.offset]),
     pool.query<{ total: number }>('SELECT count(*)::int AS total FROM etl_runs'),
   ]);
   return { runs: rows.rows.map(toRunView), total: count.rows[0]?.total ?? 0 };
@@ -103,7 +100,7 @@ export async function listRuns(
 
 /** One run, or null when there is no run with this id. */
 export async function getRun(pool: Pool, id: number): Promise<RunView | null> {
-  const { rows } = await pool.query<RunRow>(`SELECT ${COLUMNS} FROM etl_runs WHERE id = $1`, [id]);
+  const { rows } = await pool.query<RunRow>(`${RUN_SELECT} WHERE r.id = $1`, [id]);
   return rows[0] ? toRunView(rows[0]) : null;
 }
 

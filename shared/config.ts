@@ -40,7 +40,17 @@ export const configSchema = z.object({
   /** The folder (S3 prefix) holding the pages of the nightly dump. */
   DUMP_PREFIX: z.string().default('dcat/'),
 
-  /** Datasets per transform job. */
+  /**
+   * Objects up to this size (decompressed, for gzip) are read whole by the transform worker that
+   * scores them; larger ones are streamed by extract and spilled as resolved chunks.
+   */
+  WHOLE_OBJECT_MAX_BYTES: int(8 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+  /** S3 prefix (same bucket) of what a run spills: resolved chunks of huge objects, large load batches. */
+  RUNS_PREFIX: z
+    .string()
+    .regex(/^[^/].*\/$/, 'must end with "/" and not start with it')
+    .default('runs/'),
+  /** Datasets per transform job of a spilled (huge) object. */
   CHUNK_SIZE: int(100, 1, 10_000),
   /** Backpressure: extract waits while this many transform/load jobs of the run are pending. */
   MAX_PENDING_CHUNKS: int(16, 1, 10_000),

@@ -1,6 +1,5 @@
 import { UnrecoverableError, type JobsOptions } from 'bullmq';
 import { z } from 'zod';
-import type { DatasetRecord } from './record.js';
 
 /**
  * The job registry: every queue, its payload schema and its retry/backoff/retention policy,
@@ -21,54 +20,75 @@ export const extractPayload = z.object({
 });
 export type ExtractPayload = z.infer<typeof extractPayload>;
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const batchKey = z.string().regex(/^o\d+c\d+$/);
+
+/** An object of the dump as extract listed it: transform refuses another version of it. */
+const dumpObject = z.object({
+  key: z.string().min(1),
+  /** ETag at listing time; reading another one fails the step, naming the object. */
+  etag: z.string(),
+  size: z.number().int().nonnegative(),
+  /** Position of the object in the run's sorted listing: first occurrence in key order wins. */
+  index: z.number().int().nonnegative(),
+});
+export type DumpObjectRef = z.infer<typeof dumpObject>;
 
 /**
- * A dataset record's outer shape (uri, source, its own node). The nodes themselves are not walked
- * here: a chunk holds thousands of them and the transform functions read them defensively.
+ * What one transform job reads: a whole object of the dump (up to WHOLE_OBJECT_MAX_BYTES), or a
+ * chunk of resolved datasets that extract spilled (gzipped JSON lines) from a huge object.
  */
-export const datasetRecordSchema = z.custom<DatasetRecord>(
-  (v) =>
-    isObject(v) &&
-    typeof v.uri === 'string' &&
-    v.uri !== '' &&
-    isObject(v.source) &&
-    typeof v.source.key === 'string' &&
-    typeof v.source.index === 'number' &&
-    isObject(v.nodes) &&
-    isObject(v.nodes[v.uri]),
-  { message: 'expected a dataset record { uri, source: { key, index }, nodes } holding its own node' },
-);
+export const transformSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('object'), object: dumpObject }),
+  z.object({
+    kind: z.literal('spill'),
+    object: dumpObject,
+    /** Key of the spilled chunk under RUNS_PREFIX. */
+    key: z.string().min(1),
+    datasets: z.number().int().positive().max(10_000),
+  }),
+]);
+export type TransformSource = z.infer<typeof transformSource>;
 
-/** Transform: one bounded chunk of dataset records of one run. */
+/** Transform: one reference (never the records themselves) of one run. */
 export const transformPayload = z.object({
   runId,
   /** The run's token (etl_runs.token): part of the load job's id. */
   runToken: z.string().regex(/^[0-9a-z]{4,32}$/),
   /** Batch key, unique within the run and stable across retries: `o<object index>c<chunk index>`. */
-  batch: z.string().regex(/^o\d+c\d+$/),
-  objectKey: z.string(),
+  batch: batchKey,
   /** The run's scheduled date (YYYY-MM-DD, Europe/Paris): time-dependent scores use it, not the clock. */
   runDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  datasets: z.array(datasetRecordSchema).max(10_000),
+  source: transformSource,
+  /**
+   * Set by a failed attempt on bad input: the operator may fix the object in place, so the retry
+   * reads its current version (whatever its ETag) instead of refusing it.
+   */
+  acceptNewVersion: z.boolean().optional(),
 });
 export type TransformPayload = z.infer<typeof transformPayload>;
 
 /**
- * Load: the indicator rows of one transform chunk, already encoded by transform as COPY text
- * (one line per dataset, columns in QUALITY_COLUMNS order after run_id, dataset_uri, source_key):
- * a row that does not fit its columns fails in transform, naming the dataset and column.
+ * Load: the indicator rows of one transform batch, already encoded by transform as COPY text
+ * (one line per dataset, columns in COPY_COLUMNS order), inline when small, else spilled to S3
+ * under RUNS_PREFIX (gzipped) and named here. A row that does not fit its columns fails in
+ * transform, naming the dataset and column.
  */
-export const loadPayload = z.object({
-  runId,
-  batch: z.string().regex(/^o\d+c\d+$/),
-  /** Lines in `copy`. */
-  datasets: z.number().int().nonnegative().max(10_000),
-  copy: z.string(),
-  /** Per-run counters (unparseable dates, unknown codes...), added to `etl_runs.notes` once per batch. */
-  notes: z.record(z.string(), z.number().int().nonnegative()).default({}),
-});
+export const loadPayload = z
+  .object({
+    runId,
+    batch: batchKey,
+    /** Position of the batch's object in the run's listing (progress: objects read). */
+    object: z.number().int().nonnegative().optional(),
+    /** Lines in the COPY text. */
+    datasets: z.number().int().nonnegative().max(100_000),
+    copy: z.string().optional(),
+    copyKey: z.string().min(1).optional(),
+    /** Per-run counters (unparseable dates, unknown codes...), summed into `etl_runs.notes` at publication. */
+    notes: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  })
+  .refine((p) => (p.copy === undefined) !== (p.copyKey === undefined), {
+    message: 'exactly one of copy (inline COPY text) and copyKey (spilled COPY text) is required',
+  });
 export type LoadPayload = z.infer<typeof loadPayload>;
 
 /** Backup of the Metabase database (no secret: the worker reads METABASE_DATABASE_URL itself). */
@@ -114,7 +134,7 @@ export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
     removeOnComplete: { age: 30 * day, count: 200 },
     removeOnFail: { age: 60 * day, count: 500 },
   },
-  // transform and load jobs carry chunks: keep few completed ones so that Redis stays small
+  // transform jobs carry references, load jobs COPY text: keep few completed ones, Redis stays small
   transform: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 1_000 },

@@ -92,9 +92,13 @@ export function hasType(node: GraphNode, type: string): boolean {
   return node.types.includes(type);
 }
 
+const NO_VALUES: readonly Value[] = Object.freeze([]);
+
 /** All values of a property (first property name found wins when several are given). */
-export function values(node: GraphNode | undefined, ...props: string[]): Value[] {
-  if (!node) return [];
+export function values(node: GraphNode | undefined, ...props: string[]): readonly Value[] {
+  if (!node) return NO_VALUES;
+  // the common case: one property, its own array (callers never modify what they get)
+  if (props.length === 1) return node.p[props[0]!] ?? NO_VALUES;
   const out: Value[] = [];
   for (const prop of props) {
     const vs = node.p[prop];
@@ -105,17 +109,26 @@ export function values(node: GraphNode | undefined, ...props: string[]): Value[]
 
 /** Literal strings of a property, trimmed, empty ones dropped. */
 export function literals(node: GraphNode | undefined, ...props: string[]): string[] {
-  return values(node, ...props)
-    .filter(isLiteral)
-    .map((l) => l.v.trim())
-    .filter((s) => s.length > 0);
+  const out: string[] = [];
+  for (const v of values(node, ...props)) {
+    if ((v as Literal).v === undefined) continue;
+    const s = (v as Literal).v.trim();
+    if (s.length > 0) out.push(s);
+  }
+  return out;
 }
 
 /** The first literal, preferring the given language tag. */
 export function literal(node: GraphNode | undefined, prop: string, lang = 'fr'): string | undefined {
-  const ls = values(node, prop).filter(isLiteral);
-  const pick = ls.find((l) => l.lang === lang && l.v.trim()) ?? ls.find((l) => l.v.trim());
-  return pick?.v.trim();
+  let first: string | undefined;
+  for (const v of values(node, prop)) {
+    if ((v as Literal).v === undefined) continue;
+    const s = (v as Literal).v.trim();
+    if (s === '') continue;
+    if ((v as Literal).lang === lang) return s;
+    first ??= s;
+  }
+  return first;
 }
 
 /** Referenced ids of a property (IRIs or blank ids), in order, without duplicates. */

@@ -22,6 +22,8 @@ export interface RunRow {
   duplicates: number;
   batches: number | null;
   loaded_batches: number;
+  /** Objects of the dump with at least one batch loaded (live while the run goes on). */
+  objects_read: number;
   notes: Record<string, number>;
   error: string | null;
   failed_job: string | null;
@@ -48,13 +50,36 @@ export async function createRun(
   return rows[0]!;
 }
 
+/**
+ * A run with its live counters: loads never update the `etl_runs` row (concurrent loads would
+ * queue on its lock), so until publication the loaded batches, datasets and objects read are
+ * counted from `etl_batches`; publication writes the final figures into the row.
+ */
+export const RUN_SELECT = `SELECT r.id, r.status, r.trigger, r.job_key, r.prefix, r.token, r.scheduled_for,
+  r.created_at, r.started_at, r.extract_finished_at, r.finished_at, r.published_at, r.objects, r.bytes,
+  CASE WHEN r.status = 'published' THEN r.datasets ELSE coalesce(b.rows, 0) END AS datasets,
+  r.duplicates, r.batches,
+  CASE WHEN r.status = 'published' THEN r.loaded_batches ELSE coalesce(b.n, 0) END AS loaded_batches,
+  CASE WHEN r.status = 'published' THEN r.objects ELSE coalesce(b.objects, 0) END AS objects_read,
+  CASE WHEN r.status = 'published' THEN r.notes ELSE r.notes || coalesce(b.notes, '{}'::jsonb) END AS notes,
+  r.error, r.failed_job, r.purged_at
+FROM etl_runs r
+LEFT JOIN LATERAL (
+  SELECT count(*)::int AS n, sum(rows)::int AS rows, count(DISTINCT object_index)::int AS objects,
+    (SELECT jsonb_object_agg(k, v) FROM (
+       SELECT n.key AS k, sum(n.value::bigint) AS v
+       FROM etl_batches nb CROSS JOIN LATERAL jsonb_each_text(nb.notes) n
+       WHERE nb.run_id = r.id GROUP BY n.key) s) AS notes
+  FROM etl_batches WHERE run_id = r.id
+) b ON r.status <> 'published'`;
+
 export async function getRun(db: Pool | PoolClient, runId: number): Promise<RunRow | undefined> {
-  const { rows } = await db.query<RunRow>('SELECT * FROM etl_runs WHERE id = $1', [runId]);
+  const { rows } = await db.query<RunRow>(`${RUN_SELECT} WHERE r.id = $1`, [runId]);
   return rows[0];
 }
 
 export async function listRuns(db: Pool, opts: { limit: number; offset: number }): Promise<RunRow[]> {
-  const { rows } = await db.query<RunRow>('SELECT * FROM etl_runs ORDER BY id DESC LIMIT $1 OFFSET $2', [
+  const { rows } = await db.query<RunRow>(`${RUN_SELECT} ORDER BY r.id DESC LIMIT $1 OFFSET $2`, [
     opts.limit,
     opts.offset,
   ]);
@@ -65,12 +90,21 @@ export async function listRuns(db: Pool, opts: { limit: number; offset: number }
  * A step of the run starts. A queued run becomes running. A failed run becomes running again only
  * when the step starting is the one that failed it (a retry from the board): other steps of a
  * failed run go on without hiding the failure. A published run stays published.
+ * A run already running is only read: the steps of a run never queue on its row's lock.
  */
 export async function markRunning(
   db: Pool,
   runId: number,
   jobId: string,
 ): Promise<RunRow['status'] | undefined> {
+  const now = await db.query<{ status: RunRow['status']; started: boolean }>(
+    'SELECT status, started_at IS NOT NULL AS started FROM etl_runs WHERE id = $1',
+    [runId],
+  );
+  const current = now.rows[0];
+  if (!current) return undefined;
+  if ((current.status === 'running' && current.started) || current.status === 'published')
+    return current.status;
   const { rows } = await db.query<{ status: RunRow['status'] }>(
     `WITH revive AS (
        SELECT id, status IN ('queued', 'running')
@@ -103,26 +137,51 @@ export async function ensureStaging(pool: Pool, runId: number): Promise<void> {
     await client.query(
       `CREATE TABLE ${table} (LIKE dataset_quality INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
     );
-    // the CHECK lets ATTACH PARTITION skip its validation scan; the key rejects a dataset loaded twice
+    // the CHECK lets ATTACH PARTITION skip its validation scan. No key yet: batches load in any
+    // order, so a dataset found in two objects arrives twice; publication keeps the first one
+    // in key order, then adds the key.
     await client.query(
-      `ALTER TABLE ${table} ADD CONSTRAINT ${pg.escapeIdentifier(`${stagingTable(runId)}_run`)} CHECK (run_id = ${runId}),
-       ADD PRIMARY KEY (run_id, dataset_uri)`,
+      `ALTER TABLE ${table} ADD CONSTRAINT ${pg.escapeIdentifier(`${stagingTable(runId)}_run`)} CHECK (run_id = ${runId})`,
     );
   });
 }
 
-/** Extract has enqueued every batch of the run: record the totals. */
+/** Extract has listed the dump: the objects to read and their size. */
+export async function markListed(
+  pool: Pool,
+  runId: number,
+  totals: { objects: number; bytes: number },
+): Promise<void> {
+  await pool.query('UPDATE etl_runs SET objects = $2, bytes = $3 WHERE id = $1', [
+    runId,
+    totals.objects,
+    totals.bytes,
+  ]);
+}
+
+/** Extract has enqueued every batch of the run: record their number and the extract's own notes. */
 export async function markExtracted(
   pool: Pool,
   runId: number,
-  totals: { objects: number; bytes: number; datasets: number; duplicates: number; batches: number },
+  totals: { objects: number; bytes: number; batches: number; notes?: Record<string, number> },
 ): Promise<void> {
   await pool.query(
-    `UPDATE etl_runs SET objects = $2, bytes = $3, datasets = $4, duplicates = $5, batches = $6,
+    `UPDATE etl_runs SET objects = $2, bytes = $3, batches = $4, notes = notes || $5::jsonb,
        extract_finished_at = now()
      WHERE id = $1`,
-    [runId, totals.objects, totals.bytes, totals.datasets, totals.duplicates, totals.batches],
+    [runId, totals.objects, totals.bytes, totals.batches, JSON.stringify(totals.notes ?? {})],
   );
+}
+
+/** Extract is done and every batch is in (read without locking). */
+async function isComplete(pool: Pool, runId: number): Promise<boolean> {
+  const { rows } = await pool.query<{ ok: boolean }>(
+    `SELECT r.status = 'running' AND r.batches IS NOT NULL
+            AND (SELECT count(*) FROM etl_batches b WHERE b.run_id = r.id) >= r.batches AS ok
+     FROM etl_runs r WHERE r.id = $1`,
+    [runId],
+  );
+  return rows[0]?.ok === true;
 }
 
 /** The run failed for good (retries exhausted): it publishes nothing until a step is retried. */
@@ -141,6 +200,8 @@ export async function markFailed(pool: Pool, runId: number, error: string, jobId
  * Returns true when this call published it.
  */
 export async function tryPublish(pool: Pool, runId: number, retentionRuns: number): Promise<boolean> {
+  // a lock-free look first: every load asks, and only the last one finds the run complete
+  if (!(await isComplete(pool, runId))) return false;
   const published = await withTransaction(pool, async (client) => {
     const run = (
       await client.query<Pick<RunRow, 'status' | 'batches'>>(
@@ -150,20 +211,40 @@ export async function tryPublish(pool: Pool, runId: number, retentionRuns: numbe
     ).rows[0];
     if (!run || run.status !== 'running' || run.batches === null) return false;
     const loaded = (
-      await client.query<{ n: number; rows: number }>(
-        'SELECT count(*)::int AS n, coalesce(sum(rows), 0)::int AS rows FROM etl_batches WHERE run_id = $1',
-        [runId],
-      )
+      await client.query<{ n: number }>('SELECT count(*)::int AS n FROM etl_batches WHERE run_id = $1', [
+        runId,
+      ])
     ).rows[0]!;
     if (loaded.n < run.batches) return false;
-    await client.query(
-      `ALTER TABLE dataset_quality ATTACH PARTITION ${pg.escapeIdentifier(stagingTable(runId))} FOR VALUES IN (${runId})`,
+    const table = pg.escapeIdentifier(stagingTable(runId));
+    // de-duplication by dataset IRI across the run: the first occurrence in key order wins
+    const dropped = await client.query(
+      `DELETE FROM ${table} t USING (
+         SELECT ctid FROM (
+           SELECT ctid, row_number() OVER (
+             PARTITION BY dataset_uri ORDER BY source_object NULLS LAST, source_element NULLS LAST) AS k
+           FROM ${table}) ranked
+         WHERE k > 1) d
+       WHERE t.ctid = d.ctid`,
     );
+    const hasKey = await client.query(
+      `SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass($1) AND contype = 'p'`,
+      [stagingTable(runId)],
+    );
+    if (hasKey.rowCount === 0)
+      await client.query(`ALTER TABLE ${table} ADD PRIMARY KEY (run_id, dataset_uri)`);
+    await client.query(`ALTER TABLE dataset_quality ATTACH PARTITION ${table} FOR VALUES IN (${runId})`);
+    const rows = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
     await client.query(
-      `UPDATE etl_runs SET status = 'published', published_at = now(), finished_at = now(),
-         loaded_batches = $2, datasets = $3, error = NULL
-       WHERE id = $1`,
-      [runId, loaded.n, loaded.rows],
+      `UPDATE etl_runs r SET status = 'published', published_at = now(), finished_at = now(),
+         loaded_batches = $2, datasets = $3, duplicates = $4, error = NULL,
+         notes = r.notes || coalesce((
+           SELECT jsonb_object_agg(k, v) FROM (
+             SELECT n.key AS k, sum(n.value::bigint) AS v
+             FROM etl_batches b CROSS JOIN LATERAL jsonb_each_text(b.notes) n
+             WHERE b.run_id = r.id GROUP BY n.key) s), '{}'::jsonb)
+       WHERE r.id = $1`,
+      [runId, loaded.n, rows, dropped.rowCount ?? 0],
     );
     return true;
   });

@@ -1,6 +1,8 @@
 import {
   CreateBucketCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
+  PutObjectCommand,
   HeadBucketCommand,
   ListObjectsV2Command,
   S3Client,
@@ -46,11 +48,39 @@ export async function* listObjects(s3: S3Client, bucket: string, prefix: string)
   } while (token);
 }
 
-/** The body of an object as a Node stream. */
-export async function getObjectStream(s3: S3Client, bucket: string, key: string): Promise<Readable> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  if (!out.Body) throw new Error(`s3://${bucket}/${key}: empty body`);
+/** The body of an object as a Node stream; refused when its ETag is not `etag` (when given). */
+export async function getObjectStream(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag?: string,
+): Promise<Readable> {
+  const where = `s3://${bucket}/${key}`;
+  let out;
+  try {
+    out = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }),
+    );
+  } catch (err) {
+    if (etag && isPreconditionFailed(err))
+      throw new ObjectChangedError(
+        `${where} changed since it was listed (ETag is no longer ${bareEtag(etag)})`,
+      );
+    throw err;
+  }
+  if (etag && bareEtag(out.ETag) !== bareEtag(etag)) {
+    (out.Body as Readable | undefined)?.destroy?.();
+    throw new ObjectChangedError(
+      `${where} changed since it was listed (ETag ${bareEtag(etag)}, now ${bareEtag(out.ETag)})`,
+    );
+  }
+  if (!out.Body) throw new Error(`${where}: empty body`);
   return out.Body as Readable;
+}
+
+function isPreconditionFailed(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'PreconditionFailed' || e.$metadata?.httpStatusCode === 412;
 }
 
 /** Creates the bucket when it does not exist (demo, tests, first start). */
@@ -60,4 +90,94 @@ export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> 
   } catch {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   }
+}
+
+/** Thrown when an object is not the version a run listed (its ETag changed). */
+export class ObjectChangedError extends Error {
+  override readonly name = 'ObjectChangedError';
+}
+
+/** Quotes are part of an ETag on the wire; servers differ in keeping them. */
+const bareEtag = (etag: string | undefined) => (etag ?? '').replace(/^W\//, '').replace(/"/g, '');
+
+/**
+ * The whole body of an object, refused when it is larger than `maxBytes` or when its ETag is not
+ * `etag` (when given): the object was rewritten since it was listed.
+ */
+export async function getObjectBytes(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  opts: { etag?: string; maxBytes?: number; range?: string } = {},
+): Promise<Buffer> {
+  const where = `s3://${bucket}/${key}`;
+  let out;
+  try {
+    out = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(opts.etag ? { IfMatch: opts.etag } : {}),
+        ...(opts.range ? { Range: opts.range } : {}),
+      }),
+    );
+  } catch (err) {
+    if (opts.etag && isPreconditionFailed(err))
+      throw new ObjectChangedError(
+        `${where} changed since it was listed (ETag is no longer ${bareEtag(opts.etag)})`,
+      );
+    throw err;
+  }
+  if (opts.etag && bareEtag(out.ETag) !== bareEtag(opts.etag)) {
+    (out.Body as Readable | undefined)?.destroy?.();
+    throw new ObjectChangedError(
+      `${where} changed since it was listed (ETag ${bareEtag(opts.etag)}, now ${bareEtag(out.ETag)})`,
+    );
+  }
+  if (!out.Body) throw new Error(`${where}: empty body`);
+  const max = opts.maxBytes ?? Number.POSITIVE_INFINITY;
+  if ((out.ContentLength ?? 0) > max) {
+    (out.Body as Readable).destroy();
+    throw new Error(`${where} is ${out.ContentLength} bytes, over the ${max} bytes read whole`);
+  }
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of out.Body as Readable) {
+    const b = chunk as Buffer;
+    length += b.length;
+    if (length > max) {
+      (out.Body as Readable).destroy();
+      throw new Error(`${where} is over the ${max} bytes read whole`);
+    }
+    parts.push(b);
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
+}
+
+export async function putObject(s3: S3Client, bucket: string, key: string, body: Buffer): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+/** Deletes every object under a prefix (1,000 a request); returns how many were deleted. */
+export async function deletePrefix(s3: S3Client, bucket: string, prefix: string): Promise<number> {
+  let deleted = 0;
+  let batch: string[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    await s3.send(
+      new DeleteObjectsCommand({
+        Bucket: bucket,
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+    deleted += batch.length;
+    batch = [];
+  };
+  for await (const o of listObjects(s3, bucket, prefix)) {
+    if (!o.Key) continue;
+    batch.push(o.Key);
+    if (batch.length >= 1000) await flush();
+  }
+  await flush();
+  return deleted;
 }

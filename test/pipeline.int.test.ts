@@ -16,7 +16,7 @@ import {
 import { jobIds, type LoadPayload } from '../shared/queues.js';
 import { runLoad } from '../workers/load/processor.js';
 import { createDatabase, dropDatabase } from '../shared/db.js';
-import type { Job } from 'bullmq';
+import type { StepContext } from '../workers/pipeline.js';
 import { QUALITY_COLUMNS, type QualityRow } from '../shared/columns.js';
 import { encodeCopyRows } from '../workers/load/copy-text.js';
 
@@ -29,7 +29,12 @@ let workers: Awaited<ReturnType<typeof startWorkers>>;
 const faults: { crashAfterCopy?: string } = {};
 
 beforeAll(async () => {
-  ctx = await createTestContext({ CHUNK_SIZE: '50', MAX_PENDING_CHUNKS: '4' });
+  // pages up to 2 MiB are read whole by transform, larger objects are streamed by extract
+  ctx = await createTestContext({
+    CHUNK_SIZE: '50',
+    MAX_PENDING_CHUNKS: '4',
+    WHOLE_OBJECT_MAX_BYTES: '2097152',
+  });
   const hooks: WorkerDeps['hooks'] = {
     afterCopy: (p) => {
       if (faults.crashAfterCopy === p.batch) {
@@ -47,6 +52,35 @@ afterAll(async () => {
   await deps?.close();
   await ctx?.cleanup();
 });
+
+/** A processor's context outside BullMQ: one attempt, no-op log and progress. */
+function stepContextFor(jobId: string): StepContext {
+  return {
+    jobId,
+    attemptsMade: 0,
+    attempts: 1,
+    dueAt: new Date(),
+    data: {},
+    log: () => Promise.resolve(),
+    progress: () => Promise.resolve(),
+    saveData: () => Promise.resolve(),
+  };
+}
+
+/** Retries a failed job of the pipeline, as the board's Retry button does, and waits for it. */
+async function retryFailedStep(jobId: string): Promise<void> {
+  const queue = (['extract', 'transform', 'load'] as const).find((q) => jobId.includes(`-${q}`))!;
+  const job = await deps.queues[queue].getJob(jobId);
+  expect(await job!.getState()).toBe('failed');
+  const events = new QueueEvents(queue, { connection: deps.connection, prefix: ctx.config.QUEUE_PREFIX });
+  await events.waitUntilReady();
+  try {
+    await job!.retry();
+    await job!.waitUntilFinished(events, 60_000);
+  } finally {
+    await events.close();
+  }
+}
 
 async function bodyOf(f: GeneratedFile): Promise<Buffer> {
   if (Buffer.isBuffer(f.body)) return f.body;
@@ -117,7 +151,7 @@ describe('ETL pipeline', () => {
   it('a batch that crashes before commit is retried without duplicating or losing rows', async () => {
     const opts: GenOptions = { datasets: 200, pages: 2, seed: 5 };
     const summary = await seed('crash/', opts);
-    faults.crashAfterCopy = 'o0c1';
+    faults.crashAfterCopy = 'o1c0';
     const run = await runToEnd('crash/');
     expect(faults.crashAfterCopy).toBeUndefined(); // the fault fired
     expect(run.status).toBe('published');
@@ -139,13 +173,7 @@ describe('ETL pipeline', () => {
       copy: encodeCopyRows(run.id, rows.rows, QUALITY_COLUMNS),
       notes: {},
     };
-    const fake = {
-      data: payload,
-      opts: { attempts: 1 },
-      attemptsMade: 0,
-      log: () => Promise.resolve(0),
-    } as unknown as Job;
-    const result = await runLoad(fake, deps);
+    const result = await runLoad(payload, deps, stepContextFor('duplicate-load'));
     expect(result.skipped).toBe(true);
     const again = await ctx.pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM dataset_quality WHERE run_id = $1',
@@ -173,21 +201,13 @@ describe('ETL pipeline', () => {
     expect(run.error).toMatch(/byte \d+/);
     expect(await latest()).toEqual(before);
 
-    // fix the object, retry the failed extract job (what the board's Retry does): the run publishes
+    // fix the object, retry the failed step (what the board's Retry does): the run publishes
     await ctx.s3.send(
       new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[1], Body: files[1]!.body as Buffer }),
     );
-    const job = await deps.queues.extract.getJob(jobIds.extract(run));
-    expect(await job!.getState()).toBe('failed');
-    const events = new QueueEvents('extract', {
-      connection: deps.connection,
-      prefix: ctx.config.QUEUE_PREFIX,
-    });
-    await events.waitUntilReady();
-    await job!.retry();
-    await job!.waitUntilFinished(events, 60_000);
-    await events.close();
-    // the extract job is done; the run publishes when its last batch is loaded
+    expect(run.failed_job).toBe(jobIds.transform(run, 'o1c0'));
+    await retryFailedStep(run.failed_job!);
+    // the step is done; the run publishes when its last batch is loaded
     const retried = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
     expect(retried.status).toBe('published');
     expect(retried.error).toBeNull();
@@ -196,12 +216,14 @@ describe('ETL pipeline', () => {
 
   it('a retried extract refuses a dump whose listing changed since the run started', async () => {
     const files = [];
-    for await (const f of generateDump({ datasets: 60, pages: 2, seed: 37 })) files.push(f);
+    for await (const f of generateDump({ datasets: 400, pages: 2, seed: 37 })) files.push(f);
     const bodies = await Promise.all(files.map(bodyOf));
     const put = (key: string, body: Buffer) =>
       ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: `changing/${key}`, Body: body }));
     await put(files[0]!.key, bodies[0]!);
-    await put(files[1]!.key, bodies[1]!.subarray(0, 1000)); // broken: the run fails in object 2
+    // broken, and over WHOLE_OBJECT_MAX_BYTES: extract streams it and fails in object 2
+    expect(bodies[1]!.length).toBeGreaterThan(2_300_000);
+    await put(files[1]!.key, bodies[1]!.subarray(0, 2_200_000));
     const run = await runToEnd('changing/');
     expect(run.status).toBe('failed');
     await put('page-0000.json', bodies[0]!); // a new key sorts first: every position moves

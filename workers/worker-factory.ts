@@ -1,6 +1,7 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { QueueName } from '../shared/queues.js';
 import type { WorkerDeps } from './deps.js';
+import type { StepContext } from './pipeline.js';
 
 export type Processor = (
   job: Job,
@@ -8,9 +9,21 @@ export type Processor = (
   signal: AbortSignal | undefined,
 ) => Promise<unknown>;
 
-/** True when this attempt is the job's last one: BullMQ will not retry it. */
-export function isFinalAttempt(job: Job, err: unknown): boolean {
-  return err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+/** A processor's view of its BullMQ job: log, progress and data, nothing else. */
+export function stepContext(job: Job, signal?: AbortSignal): StepContext {
+  return {
+    jobId: String(job.id),
+    attemptsMade: job.attemptsMade,
+    attempts: job.opts.attempts ?? 1,
+    dueAt: new Date(job.timestamp + (job.opts.delay ?? 0)),
+    data: job.data,
+    ...(signal ? { signal } : {}),
+    log: async (line) => {
+      await job.log(line);
+    },
+    progress: (value) => job.updateProgress(value),
+    saveData: (data) => job.updateData(data),
+  };
 }
 
 /** The one place a BullMQ Worker is constructed: same connection, prefix and logging for every queue. */
@@ -24,7 +37,10 @@ export function createQueueWorker(
     connection: deps.connection,
     prefix: deps.config.QUEUE_PREFIX,
     concurrency: opts.concurrency,
-    lockDuration: opts.lockDuration ?? 60_000,
+    // a SIGKILLed worker's job is taken over within lockDuration + stalledInterval (30 s): the lock
+    // is renewed every lockDuration / 2 while the job runs, so a live job never loses it
+    lockDuration: opts.lockDuration ?? 20_000,
+    stalledInterval: 10_000,
     autorun: true,
   });
   const log = deps.log.child({ queue });

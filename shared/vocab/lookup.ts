@@ -26,6 +26,7 @@ import {
   normaliseLabel,
   type Frequency,
 } from './mappings.js';
+import { memo } from '../memo.js';
 
 export type { Frequency } from './mappings.js';
 
@@ -40,20 +41,6 @@ const accessRights = new Set(EU_ACCESS_RIGHTS);
 const KNOWN = (code: string): Match => ({ status: 'known', code });
 const UNKNOWN: Match = { status: 'unknown', code: null };
 const PLACEHOLDER: Match = { status: 'placeholder', code: null };
-
-/** Bounded memo: values repeat a lot, but a hostile dump must not grow it without limit. */
-function memo<T>(fn: (value: string) => T, max = 5_000): (value: string) => T {
-  const cache = new Map<string, T>();
-  return (value) => {
-    let hit = cache.get(value);
-    if (hit === undefined && !cache.has(value)) {
-      if (cache.size >= max) cache.clear();
-      hit = fn(value);
-      cache.set(value, hit);
-    }
-    return hit as T;
-  };
-}
 
 const isHttp = (value: string) => /^https?:\/\//i.test(value);
 

@@ -1,8 +1,8 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dateInZone } from '../../shared/dates.js';
-import { jobIds, parsePayload, type ExtractPayload, type TransformPayload } from '../../shared/queues.js';
+import type { DumpObjectRef, ExtractPayload, RunRef } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
 import {
   createRun,
@@ -10,12 +10,14 @@ import {
   getRun,
   markExtracted,
   markFailed,
+  markListed,
   markRunning,
   tryPublish,
 } from '../../shared/runs.js';
-import { getObjectStream, listObjects } from '../../shared/s3.js';
+import { getObjectBytes, getObjectStream, listObjects } from '../../shared/s3.js';
+import { recordChunkKey, writeRecordChunk } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
-import { isFinalAttempt } from '../worker-factory.js';
+import { afterPublish, enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { InputError } from './input-error.js';
 import { readDatasetRecords } from './read-object.js';
 
@@ -24,28 +26,33 @@ export const DUMP_OBJECT = /\.(json|jsonld|json\.gz|jsonld\.gz)$/i;
 
 /** What an extract job keeps in its data between attempts, so that a retry enqueues nothing twice. */
 interface Checkpoint {
-  /** Objects whose every chunk has been enqueued. */
+  /** Objects whose every batch has been enqueued. */
   objectsDone: number;
+  /** Batches enqueued for those objects. */
+  batches?: number;
   /** sha1 of the object keys listed by the first attempt: batch keys are positions in that list. */
   listing?: string;
 }
 
 export interface ExtractProgress {
   runId: number;
+  /** Objects referenced (whole) or streamed and spilled so far. */
   objects: number;
   totalObjects: number;
   bytes: number;
   totalBytes: number;
+  /** Datasets resolved by extract itself (huge objects only; whole objects are read by transform). */
   datasets: number;
   batches: number;
+  /** Objects too large to be read whole, streamed here. */
+  streamed: number;
 }
 
 export interface ExtractResult extends ExtractProgress {
-  duplicates: number;
   skipped?: 'already published';
 }
 
-/** Waits while the pipeline already holds `max` pending chunks (bounded Redis, bounded memory). */
+/** Waits while the pipeline already holds `max` pending jobs (bounded Redis, bounded memory). */
 async function waitForRoom(deps: WorkerDeps, max: number, signal?: AbortSignal): Promise<void> {
   for (let pause = 5; ; pause = Math.min(pause * 2, 25)) {
     const [t, l] = await Promise.all([
@@ -60,49 +67,56 @@ async function waitForRoom(deps: WorkerDeps, max: number, signal?: AbortSignal):
 }
 
 /**
- * One ETL run's extract step: lists the dump, streams every object in key order, resolves its
- * datasets, de-duplicates them by IRI and enqueues them in chunks as transform jobs with
- * deterministic ids (`run<id>-transform-o<object>c<chunk>`).
+ * The size of an object once decompressed: its stored size, or for a `.gz` key the ISIZE field
+ * of its gzip trailer (one 4-byte ranged read). Decides whether transform may read it whole.
  */
-export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSignal): Promise<ExtractResult> {
-  const payload: ExtractPayload = parsePayload('extract', job.data);
+async function decompressedSize(deps: WorkerDeps, key: string, size: number): Promise<number> {
+  if (!/\.gz$/i.test(key)) return size;
+  if (size < 18 || size > deps.config.WHOLE_OBJECT_MAX_BYTES) return Number.POSITIVE_INFINITY;
+  const tail = await getObjectBytes(deps.s3, deps.config.S3_BUCKET, key, { range: `bytes=${size - 4}-` });
+  return tail.length === 4 ? tail.readUInt32LE(0) : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * One ETL run's extract step: lists the dump and enqueues, in key order, one transform job per
+ * object that names it (key, ETag, size): transform workers read and resolve the objects
+ * themselves, so the dump's bytes never go through Redis. An object too large to be read whole
+ * (over WHOLE_OBJECT_MAX_BYTES once decompressed) is streamed here through the bounded resolver,
+ * and its resolved datasets are spilled in chunks of CHUNK_SIZE under RUNS_PREFIX, one transform
+ * job per chunk. Job ids are deterministic (`run<id>-<token>-transform-o<object>c<chunk>`).
+ */
+export async function runExtract(
+  payload: ExtractPayload,
+  deps: WorkerDeps,
+  ctx: StepContext,
+): Promise<ExtractResult> {
   const { config, pool, s3 } = deps;
   const prefix = payload.prefix ?? config.DUMP_PREFIX;
-  const scheduledFor = new Date(job.timestamp + (job.opts.delay ?? 0));
 
   // a scheduled job carries no run id: the job id names its run, so a retry finds the same run
   let runId = payload.runId;
   if (runId === undefined) {
     runId = (
-      await createRun(pool, { prefix, trigger: payload.trigger, scheduledFor, jobKey: String(job.id) })
+      await createRun(pool, { prefix, trigger: payload.trigger, scheduledFor: ctx.dueAt, jobKey: ctx.jobId })
     ).id;
-    await job.updateData({ ...payload, runId });
+    await ctx.saveData({ ...(ctx.data as object), ...payload, runId });
   }
-  const status = await markRunning(pool, runId, String(job.id));
+  const status = await markRunning(pool, runId, ctx.jobId);
   if (status === undefined) throw new UnrecoverableError(`run ${runId} does not exist in etl_runs`);
-  if (status === 'published') {
-    return {
-      runId,
-      objects: 0,
-      totalObjects: 0,
-      bytes: 0,
-      totalBytes: 0,
-      datasets: 0,
-      batches: 0,
-      duplicates: 0,
-      skipped: 'already published',
-    };
-  }
-  const run = (await getRun(pool, runId))!;
-  const runDate = dateInZone(run.scheduled_for, config.ETL_TZ);
+  const empty = { runId, objects: 0, totalObjects: 0, bytes: 0, totalBytes: 0, datasets: 0, batches: 0 };
+  if (status === 'published') return { ...empty, streamed: 0, skipped: 'already published' };
+  const row = (await getRun(pool, runId))!;
+  const run: RunRef = { id: runId, token: row.token };
+  const runDate = dateInZone(row.scheduled_for, config.ETL_TZ);
 
   try {
     await ensureStaging(pool, runId);
     const where = `s3://${config.S3_BUCKET}/${prefix}`;
-    const objects: { key: string; size: number }[] = [];
+    const objects: Omit<DumpObjectRef, 'index'>[] = [];
     try {
       for await (const o of listObjects(s3, config.S3_BUCKET, prefix)) {
-        if (o.Key && DUMP_OBJECT.test(o.Key)) objects.push({ key: o.Key, size: o.Size ?? 0 });
+        if (o.Key && DUMP_OBJECT.test(o.Key))
+          objects.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '' });
       }
     } catch (err) {
       throw new Error(`cannot list ${where}: ${(err as Error).message}`, { cause: err });
@@ -111,115 +125,141 @@ export async function runExtract(job: Job, deps: WorkerDeps, signal?: AbortSigna
     if (objects.length === 0) {
       throw new UnrecoverableError(`empty dump: no .json, .jsonld or .json.gz object under ${where}`);
     }
-    await job.log(`run ${runId}: ${objects.length} objects under ${where}`);
+    await ctx.log(`run ${runId}: ${objects.length} objects under ${where}`);
 
     const listing = createHash('sha1')
       .update(objects.map((o) => o.key).join('\n'))
       .digest('hex');
-    const checkpoint: Checkpoint = (job.data as { checkpoint?: Checkpoint }).checkpoint ?? { objectsDone: 0 };
+    const checkpoint: Checkpoint = (ctx.data as { checkpoint?: Checkpoint }).checkpoint ?? { objectsDone: 0 };
     if (checkpoint.listing !== undefined && checkpoint.listing !== listing) {
       // batches are numbered by position in the listing: a different listing would mix two dumps
       throw new UnrecoverableError(
         `the objects under ${where} changed since run ${runId} started (added or removed keys): enqueue a new run`,
       );
     }
-    if (checkpoint.listing === undefined) {
-      await job.updateData({ ...(job.data as object), runId, checkpoint: { objectsDone: 0, listing } });
-    }
+    const saveCheckpoint = (c: Checkpoint) =>
+      ctx.saveData({ ...(ctx.data as object), ...payload, runId, checkpoint: c });
+    if (checkpoint.listing === undefined) await saveCheckpoint({ objectsDone: 0, batches: 0, listing });
+    const totalBytes = objects.reduce((a, o) => a + o.size, 0);
+    await markListed(pool, runId, { objects: objects.length, bytes: totalBytes });
     const progress: ExtractProgress = {
       runId,
-      objects: 0,
+      objects: checkpoint.objectsDone,
       totalObjects: objects.length,
-      bytes: 0,
-      totalBytes: objects.reduce((a, o) => a + o.size, 0),
+      bytes: objects.slice(0, checkpoint.objectsDone).reduce((a, o) => a + o.size, 0),
+      totalBytes,
       datasets: 0,
-      batches: 0,
+      batches: checkpoint.batches ?? 0,
+      streamed: 0,
     };
-    const seen = new Set<string>();
-    let duplicates = 0;
+    const notes: Record<string, number> = {};
     let lastProgress = 0;
+    const report = async (force = false) => {
+      if (!force && Date.now() - lastProgress < 1_000) return;
+      lastProgress = Date.now();
+      await ctx.progress({ ...progress });
+    };
 
-    for (const [index, object] of objects.entries()) {
-      const started = Date.now();
-      const replay = index < checkpoint.objectsDone; // enqueued by an earlier attempt: read only to rebuild `seen`
-      let chunk: DatasetRecord[] = [];
-      let chunkNo = 0;
-      let objectDatasets = 0;
-      const flush = async () => {
-        if (chunk.length === 0) return;
-        const batch = `o${index}c${chunkNo++}`;
-        progress.batches++;
-        if (!replay) {
-          await waitForRoom(deps, config.MAX_PENDING_CHUNKS, signal);
-          const data: TransformPayload = {
-            runId,
-            runToken: run.token,
-            batch,
-            objectKey: object.key,
-            runDate,
-            datasets: chunk,
-          };
-          await deps.queues.transform.add('transform', data, { jobId: jobIds.transform(run, batch) });
-        }
-        chunk = [];
-      };
-      const records = readDatasetRecords(
-        { key: object.key, open: () => getObjectStream(s3, config.S3_BUCKET, object.key) },
-        {
-          maxNodes: config.RESOLVER_MAX_NODES,
-          onBytes: (n) => {
-            progress.bytes += n;
-          },
-        },
-      );
-      for await (const record of records) {
-        if (seen.has(record.uri)) {
-          duplicates++;
-          continue;
-        }
-        seen.add(record.uri);
-        objectDatasets++;
-        progress.datasets++;
-        chunk.push(record);
-        if (chunk.length >= config.CHUNK_SIZE) await flush();
-        if (Date.now() - lastProgress > 1_000) {
-          lastProgress = Date.now();
-          await job.updateProgress({ ...progress });
-        }
-      }
-      await flush();
-      progress.objects++;
-      if (!replay) {
-        await job.updateData({
-          ...(job.data as object),
+    for (let index = checkpoint.objectsDone; index < objects.length; index++) {
+      const object: DumpObjectRef = { ...objects[index]!, index };
+      const size = await decompressedSize(deps, object.key, object.size);
+      if (size <= config.WHOLE_OBJECT_MAX_BYTES) {
+        await waitForRoom(deps, config.MAX_PENDING_CHUNKS, ctx.signal);
+        const batch = `o${index}c0`;
+        await enqueueNext(deps, 'extract', run, batch, {
           runId,
-          checkpoint: { objectsDone: index + 1, listing },
+          runToken: run.token,
+          batch,
+          runDate,
+          source: { kind: 'object', object },
         });
-        await job.log(
-          `${object.key}: ${objectDatasets} datasets, ${object.size} bytes, ${chunkNo} chunks in ${Date.now() - started} ms`,
+        progress.batches++;
+        progress.bytes += object.size;
+      } else {
+        const started = Date.now();
+        const chunks = await streamObject(deps, ctx, run, runDate, object, progress, report);
+        progress.streamed++;
+        if (chunks === 0) notes[`object_without_datasets:${object.key.slice(-200)}`] = 1;
+        await ctx.log(
+          `${object.key}: ${object.size} bytes, over WHOLE_OBJECT_MAX_BYTES: streamed into ${chunks} spilled chunks in ${Date.now() - started} ms`,
         );
       }
-      await job.updateProgress({ ...progress });
+      progress.objects++;
+      await saveCheckpoint({ objectsDone: index + 1, batches: progress.batches, listing });
+      await report();
     }
+    await report(true);
 
     await markExtracted(pool, runId, {
-      objects: progress.objects,
-      bytes: progress.bytes,
-      datasets: progress.datasets,
-      duplicates,
+      objects: objects.length,
+      bytes: totalBytes,
       batches: progress.batches,
+      notes,
     });
-    await job.log(
-      `run ${runId}: extracted ${progress.datasets} datasets (${duplicates} duplicates dropped) into ${progress.batches} batches`,
+    await ctx.log(
+      `run ${runId}: ${objects.length} objects enqueued as ${progress.batches} batches (${progress.streamed} streamed and spilled)`,
     );
     // every batch may already be loaded (a small dump, or a retry): publish now if so
-    await tryPublish(pool, runId, config.RETENTION_RUNS);
-    return { ...progress, duplicates };
+    if (await tryPublish(pool, runId, config.RETENTION_RUNS)) await afterPublish(deps, run, ctx);
+    return progress;
   } catch (caught) {
     // a malformed object stays malformed: fail at once, retry from the board once it is fixed
     const err = caught instanceof InputError ? new UnrecoverableError(caught.message) : caught;
-    if (isFinalAttempt(job, err))
-      await markFailed(pool, runId, `extract: ${(err as Error).message}`, String(job.id));
+    if (isFinalAttempt(ctx, err))
+      await markFailed(pool, runId, `extract: ${(err as Error).message}`, ctx.jobId);
     throw err;
   }
+}
+
+/**
+ * Streams one huge object through the bounded resolver and spills its datasets in chunks of
+ * CHUNK_SIZE (gzipped JSON lines under the run's folder), one transform job per chunk. A retry
+ * streams the object again from its start: chunks come out the same, so their keys and job ids do
+ * too, and what was already enqueued is not enqueued twice.
+ */
+async function streamObject(
+  deps: WorkerDeps,
+  ctx: StepContext,
+  run: RunRef,
+  runDate: string,
+  object: DumpObjectRef,
+  progress: ExtractProgress,
+  report: () => Promise<void>,
+): Promise<number> {
+  const { config, s3 } = deps;
+  let chunk: DatasetRecord[] = [];
+  let chunkNo = 0;
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    const batch = `o${object.index}c${chunkNo++}`;
+    await waitForRoom(deps, config.MAX_PENDING_CHUNKS, ctx.signal);
+    const key = recordChunkKey(config, run, batch);
+    await writeRecordChunk(s3, config, key, chunk);
+    await enqueueNext(deps, 'extract', run, batch, {
+      runId: run.id,
+      runToken: run.token,
+      batch,
+      runDate,
+      source: { kind: 'spill', object, key, datasets: chunk.length },
+    });
+    progress.batches++;
+    chunk = [];
+  };
+  const records = readDatasetRecords(
+    { key: object.key, open: () => getObjectStream(s3, config.S3_BUCKET, object.key, object.etag) },
+    {
+      maxNodes: config.RESOLVER_MAX_NODES,
+      onBytes: (n) => {
+        progress.bytes += n;
+      },
+    },
+  );
+  for await (const record of records) {
+    progress.datasets++;
+    chunk.push(record);
+    if (chunk.length >= config.CHUNK_SIZE) await flush();
+    await report();
+  }
+  await flush();
+  return chunkNo;
 }

@@ -159,7 +159,7 @@ function hashId(s: string): number {
  * The `nodes` of a record: a prototype-less object, because its keys are unique ids (a plain
  * object would grow a new hidden class per key, several times slower) and may be any string.
  */
-function nodeMap(): Record<string, GraphNode> {
+export function nodeMap(): Record<string, GraphNode> {
   return Object.create(null) as Record<string, GraphNode>;
 }
 

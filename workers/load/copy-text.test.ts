@@ -34,7 +34,14 @@ describe('COPY text encoding', () => {
       ],
       columns,
     );
-    expect(out).toBe('7\thttps://x/d/1\tp.json\tline1\\nline2\\ttab\t{"eau, milieux"}\tt\t\\N\t55.56\n');
+    expect(out).toBe(
+      '7\thttps://x/d/1\tp.json\t\\N\t\\N\tline1\\nline2\\ttab\t{"eau, milieux"}\tt\t\\N\t55.56\n',
+    );
+  });
+
+  it("writes the dataset's position in the dump after its key (first occurrence wins at publication)", () => {
+    const row = { dataset_uri: 'u', source_key: 'k', source_object: 3, source_element: 41, title: null };
+    expect(encodeCopyRows(1, [row], [columns[0]!])).toBe('1\tu\tk\t3\t41\t\\N\n');
   });
 
   it('names the dataset and column of a row that does not fit', () => {

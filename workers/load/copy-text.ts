@@ -1,7 +1,10 @@
 import type { ColumnDef, QualityRow, RowValue } from '../../shared/columns.js';
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
 /** Escapes a value for PostgreSQL's COPY text format. */
 function escapeCopy(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/[\\\t\n\r]/g, (c) =>
     c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
   );
@@ -42,8 +45,22 @@ function encodeValue(value: RowValue | undefined, column: ColumnDef, uri: string
   }
 }
 
+/** The leading columns of every COPY line, before the quality columns. */
+export const KEY_COLUMNS = [
+  'run_id',
+  'dataset_uri',
+  'source_key',
+  'source_object',
+  'source_element',
+] as const;
+
+function position(value: RowValue | undefined): string {
+  return typeof value === 'number' && Number.isInteger(value) ? String(value) : '\\N';
+}
+
 /**
- * Encodes rows as COPY text lines: run_id, dataset_uri, source_key, then `columns` in order.
+ * Encodes rows as COPY text lines: KEY_COLUMNS (run_id, dataset_uri, source_key, source_object,
+ * source_element), then `columns` in order.
  * Throws a RowShapeError naming the dataset and column when a row does not fit.
  */
 export function encodeCopyRows(
@@ -56,7 +73,13 @@ export function encodeCopyRows(
     const uri = row.dataset_uri;
     if (typeof uri !== 'string' || uri === '') throw new RowShapeError('a row has no dataset_uri');
     const sourceKey = typeof row.source_key === 'string' ? row.source_key : '';
-    const fields = [String(runId), escapeCopy(uri), escapeCopy(sourceKey)];
+    const fields = [
+      String(runId),
+      escapeCopy(uri),
+      escapeCopy(sourceKey),
+      position(row.source_object),
+      position(row.source_element),
+    ];
     for (const column of columns) fields.push(encodeValue(row[column.name], column, uri));
     lines.push(fields.join('\t'));
   }

@@ -1,16 +1,18 @@
-import type { Job } from 'bullmq';
 import pg from 'pg';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
+import { UnrecoverableError } from 'bullmq';
 import { QUALITY_COLUMNS } from '../../shared/columns.js';
 import { withTransaction } from '../../shared/db.js';
-import { parsePayload } from '../../shared/queues.js';
-import { markFailed, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
+import type { LoadPayload } from '../../shared/queues.js';
+import { getRun, markFailed, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
+import { readCopyBatch, SpillMissingError } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
-import { isFinalAttempt } from '../worker-factory.js';
+import { afterPublish, isFinalAttempt, type StepContext } from '../pipeline.js';
+import { KEY_COLUMNS } from './copy-text.js';
 
-const COLUMN_LIST = ['run_id', 'dataset_uri', 'source_key', ...QUALITY_COLUMNS.map((c) => c.name)]
+const COLUMN_LIST = [...KEY_COLUMNS, ...QUALITY_COLUMNS.map((c) => c.name)]
   .map((c) => pg.escapeIdentifier(c))
   .join(', ');
 
@@ -24,50 +26,57 @@ export interface LoadResult {
 }
 
 /**
- * Load: COPYs one batch into the run's staging table and records the batch, in one transaction.
- * The batch key is the idempotency key: a retried or duplicated batch writes nothing.
- * When the batch completes the run, the run is published.
+ * Load: COPYs one batch into the run's staging table and records the batch (its rows, object and
+ * notes) in `etl_batches`, in one transaction. The batch key is the idempotency key: a retried or
+ * duplicated batch writes nothing. Loads never update the run's row, so concurrent loads never
+ * wait on one lock; the load that completes the run publishes it.
  */
-export async function runLoad(job: Job, deps: WorkerDeps): Promise<LoadResult> {
-  const payload = parsePayload('load', job.data);
+export async function runLoad(payload: LoadPayload, deps: WorkerDeps, ctx: StepContext): Promise<LoadResult> {
   const { pool } = deps;
   const started = Date.now();
   try {
     await deps.hooks?.beforeLoad?.(payload);
-    await markRunning(pool, payload.runId, String(job.id));
+    await markRunning(pool, payload.runId, ctx.jobId);
+    // a spilled batch is read before the transaction opens: no transaction waits on S3
+    const body =
+      payload.copyKey !== undefined
+        ? await readCopyBatch(deps.s3, deps.config, payload.copyKey)
+        : payload.copy!;
     const skipped = await withTransaction(pool, async (client) => {
       const claimed = await client.query(
-        `INSERT INTO etl_batches (run_id, batch, rows) VALUES ($1, $2, $3)
+        `INSERT INTO etl_batches (run_id, batch, rows, object_index, notes) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (run_id, batch) DO NOTHING RETURNING batch`,
-        [payload.runId, payload.batch, payload.datasets],
+        [
+          payload.runId,
+          payload.batch,
+          payload.datasets,
+          payload.object ?? null,
+          JSON.stringify(payload.notes),
+        ],
       );
       if (claimed.rowCount === 0) return true;
-      if (payload.copy) {
+      if (body.length > 0) {
         const copy = client.query(
           copyFrom(`COPY ${pg.escapeIdentifier(stagingTable(payload.runId))} (${COLUMN_LIST}) FROM STDIN`),
         );
-        await pipeline(Readable.from([payload.copy]), copy);
+        await pipeline(Readable.from([body]), copy);
       }
       await deps.hooks?.afterCopy?.(payload);
-      await client.query(
-        `UPDATE etl_runs r SET loaded_batches = r.loaded_batches + 1,
-           notes = r.notes || coalesce((
-             SELECT jsonb_object_agg(n.key, coalesce((r.notes ->> n.key)::bigint, 0) + n.value::bigint)
-             FROM jsonb_each_text($2::jsonb) n), '{}'::jsonb)
-         WHERE r.id = $1`,
-        [payload.runId, JSON.stringify(payload.notes)],
-      );
       return false;
     });
-    await job.log(
+    await ctx.log(
       `run ${payload.runId} batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.datasets} rows copied in ${Date.now() - started} ms`}`,
     );
     const published = await tryPublish(pool, payload.runId, deps.config.RETENTION_RUNS);
-    if (published) await job.log(`run ${payload.runId} published`);
+    if (published) {
+      const run = await getRun(pool, payload.runId);
+      if (run) await afterPublish(deps, { id: run.id, token: run.token }, ctx);
+    }
     return { runId: payload.runId, batch: payload.batch, rows: payload.datasets, skipped, published };
-  } catch (err) {
+  } catch (caught) {
+    const err = caught instanceof SpillMissingError ? new UnrecoverableError(caught.message) : caught;
     const message = `load ${payload.batch}: ${(err as Error).message}`;
-    if (isFinalAttempt(job, err)) await markFailed(pool, payload.runId, message, String(job.id));
+    if (isFinalAttempt(ctx, err)) await markFailed(pool, payload.runId, message, ctx.jobId);
     throw err;
   }
 }

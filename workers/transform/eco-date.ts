@@ -1,3 +1,4 @@
+import { memo } from '../../shared/memo.js';
 /**
  * Dates as written in the dump (xsd:date, xsd:dateTime or bare strings) -> 'YYYY-MM-DD'.
  * A dateTime keeps the date as written: no timezone shift.
@@ -13,7 +14,9 @@ function daysInMonth(year: number, month: number): number {
 }
 
 /** `'YYYY-MM-DD'`, or null when the text is not a real calendar date (2019-02-30, "n/a", "2019"). */
-export function parseIsoDate(text: string): string | null {
+export const parseIsoDate = memo(parseIsoDateOnce);
+
+function parseIsoDateOnce(text: string): string | null {
   const m = DATE_RE.exec(text.trim());
   if (!m) return null;
   const [, ys, ms, ds, hh, mm, ss] = m;

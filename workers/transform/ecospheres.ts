@@ -14,7 +14,7 @@ import { parseIsoDate } from './eco-date.js';
 import { extractEmail } from './email.js';
 import { departementOfCommune, parseInseeIri } from './insee.js';
 import { mapStatus } from './status.js';
-import { foldForMatch, unique } from './text.js';
+import { foldForMatch, foldShort, unique } from './text.js';
 
 /** One dataset's Ecosphères indicators and the notes (counter keys) raised while computing them. */
 export interface EcospheresResult {
@@ -192,7 +192,7 @@ function compute(ctx: Ctx): EcospheresRow {
     keywords: unique(literals(root, 'dcat:keyword')),
     rights_statements,
     open_access: rights_statements.some((s) => {
-      const folded = foldForMatch(s);
+      const folded = foldShort(s);
       return OPEN_ACCESS_PHRASES.some((p) => folded.includes(p));
     }),
     rights_holder: organisation(ctx, root, 'rights_holder', 'dcterms:rights_holder', 'dcterms:rightsHolder'),

@@ -1,4 +1,5 @@
 /** Contact e-mails out of vcard:hasEmail values as the exporter writes them. */
+import { memo } from '../../shared/memo.js';
 
 export type EmailResult = { email: string } | { reason: string };
 
@@ -10,7 +11,9 @@ const DOMAIN = /^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)+[\p{L}]{2,}$/
  * after the last '/'), or a bare address; percent-decodes, lower-cases and checks it looks like an
  * e-mail. Failures give a short reason (never the address itself).
  */
-export function extractEmail(raw: string): EmailResult {
+export const extractEmail = memo(extractEmailOnce);
+
+function extractEmailOnce(raw: string): EmailResult {
   let s = raw.trim();
   if (/^mailto:/i.test(s)) s = s.slice('mailto:'.length).split('?')[0]!;
   else if (s.includes('/')) s = s.slice(s.lastIndexOf('/') + 1);

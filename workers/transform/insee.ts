@@ -1,3 +1,4 @@
+import { memo } from '../../shared/memo.js';
 /** INSEE geographic codes from id.insee.fr IRIs (communes and departements). */
 
 export interface InseePlace {
@@ -16,7 +17,9 @@ const DEPARTEMENT_CODE = /^(?:\d{2,3}|2[AB])$/;
  * allowed) -> its kind and code (Corsican letters upper-cased). Other IRIs give null; a
  * well-formed IRI with a code that is not an INSEE code gives `invalid`.
  */
-export function parseInseeIri(iri: string): InseeParse {
+export const parseInseeIri = memo(parseInseeIriOnce);
+
+function parseInseeIriOnce(iri: string): InseeParse {
   const m = INSEE_IRI.exec(iri.trim());
   if (!m) return null;
   const kind = m[1]!.toLowerCase() as InseePlace['kind'];

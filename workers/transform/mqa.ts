@@ -89,7 +89,7 @@ export function valueTexts(record: DatasetRecord, v: Value): { texts: string[]; 
  */
 export function mapValues(
   record: DatasetRecord,
-  vs: Value[],
+  vs: readonly Value[],
   lookup: (s: string) => Match,
 ): { codes: string[]; given: boolean; unknown: string[] } {
   const codes: string[] = [];

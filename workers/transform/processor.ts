@@ -1,13 +1,20 @@
-import type { Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { QUALITY_COLUMNS, type QualityRow } from '../../shared/columns.js';
-import { encodeCopyRows } from '../load/copy-text.js';
-import { jobIds, parsePayload, type LoadPayload } from '../../shared/queues.js';
+import type { LoadPayload, RunRef, TransformPayload } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
 import { markFailed, markRunning } from '../../shared/runs.js';
+import { getObjectBytes, ObjectChangedError } from '../../shared/s3.js';
+import { copyBatchKey, readRecordChunk, SpillMissingError, writeCopyBatch } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
-import { isFinalAttempt } from '../worker-factory.js';
+import { InputError } from '../extract/input-error.js';
+import { readWholeObject } from '../extract/whole-object.js';
+import { encodeCopyRows } from '../load/copy-text.js';
+import { enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { computeEcospheres } from './ecospheres.js';
 import { computeFair, type FairContext } from './fair.js';
+
+/** COPY text up to this size rides in the load job; larger batches are spilled to S3 (bounded Redis). */
+export const LOAD_INLINE_MAX_BYTES = 1024 * 1024;
 
 /** Every indicator of one dataset, and the per-run counters it adds to. */
 export async function computeRow(
@@ -16,59 +23,131 @@ export async function computeRow(
 ): Promise<{ row: QualityRow; notes: string[] }> {
   const eco = computeEcospheres(record);
   const fair = await computeFair(record, ctx);
-  const notes = [...eco.notes, ...fair.notes];
+  const notes = eco.notes.length === 0 ? fair.notes : [...eco.notes, ...fair.notes];
   if (record.dangling?.length) notes.push('dangling_reference');
-  return {
-    row: { dataset_uri: record.uri, source_key: record.source.key, ...eco.row, ...fair.row },
-    notes,
-  };
+  // one object grown in place: spreading ~70 keys into a fresh literal costs more than the indicators
+  const row = Object.assign(eco.row, fair.row);
+  row.dataset_uri = record.uri;
+  row.source_key = record.source.key;
+  return { row, notes };
 }
 
-/** Transform: computes the indicators of one chunk and hands the rows to load. */
-export async function runTransform(job: Job, deps: WorkerDeps, ctx: Omit<FairContext, 'runDate'> = {}) {
-  const payload = parsePayload('transform', job.data);
+export interface TransformResult {
+  runId: number;
+  batch: string;
+  datasets: number;
+  /** True when the COPY text went to S3 rather than into the load job. */
+  spilled: boolean;
+}
+
+/** The records a transform job names: a whole object of the dump, read and resolved here, or a spilled chunk. */
+async function readRecords(
+  payload: TransformPayload,
+  deps: WorkerDeps,
+  notes: Record<string, number>,
+): Promise<DatasetRecord[]> {
+  const { config, s3 } = deps;
+  const { source } = payload;
+  if (source.kind === 'spill') return readRecordChunk(s3, config, source.key);
+  const { object } = source;
+  const stored = await getObjectBytes(s3, config.S3_BUCKET, object.key, {
+    // a retry after bad input reads the version the operator fixed in place
+    ...(payload.acceptNewVersion ? {} : { etag: object.etag }),
+    maxBytes: config.WHOLE_OBJECT_MAX_BYTES,
+  });
+  const read = await readWholeObject(object.key, stored, { maxBytes: config.WHOLE_OBJECT_MAX_BYTES });
+  if (read.records.length === 0) {
+    if (!read.hasGraph) {
+      // an error body saved as a page: taking it for an empty page would lose its datasets in silence
+      throw new InputError({
+        key: object.key,
+        problem: 'not a dump page',
+        detail: 'the document has no @graph and no dcat:Dataset node',
+      });
+    }
+    notes[`object_without_datasets:${object.key.slice(-200)}`] = 1;
+  }
+  return read.records;
+}
+
+/**
+ * Transform: reads what the job names (never records carried through Redis), computes the
+ * indicators of its datasets, encodes them as COPY text and hands them to load.
+ */
+export async function runTransform(
+  payload: TransformPayload,
+  deps: WorkerDeps,
+  ctx: StepContext,
+  fair: Omit<FairContext, 'runDate'> = {},
+): Promise<TransformResult> {
   const started = Date.now();
+  const run: RunRef = { id: payload.runId, token: payload.runToken };
+  const objectKey = payload.source.object.key;
   try {
-    await markRunning(deps.pool, payload.runId, String(job.id));
-    const rows: QualityRow[] = [];
+    await markRunning(deps.pool, payload.runId, ctx.jobId);
     const notes: Record<string, number> = {};
-    for (const record of payload.datasets) {
+    const records = await readRecords(payload, deps, notes);
+    const readMs = Date.now() - started;
+    const rows: QualityRow[] = [];
+    const fairCtx = { ...fair, runDate: payload.runDate };
+    for (const record of records) {
       let result;
       try {
-        result = await computeRow(record, { ...ctx, runDate: payload.runDate });
+        result = await computeRow(record, fairCtx);
       } catch (err) {
         throw new Error(
           `dataset ${record.uri} (${record.source.key}, @graph element ${record.source.index}): ${(err as Error).message}`,
           { cause: err },
         );
       }
+      result.row.source_object = payload.source.object.index;
+      result.row.source_element = record.source.index;
       rows.push(result.row);
       for (const note of result.notes) notes[note] = (notes[note] ?? 0) + 1;
     }
+    const copy = encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS);
     const load: LoadPayload = {
       runId: payload.runId,
       batch: payload.batch,
+      object: payload.source.object.index,
       datasets: rows.length,
-      copy: encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS),
       notes,
     };
-    await deps.queues.load.add('load', load, {
-      jobId: jobIds.load({ id: payload.runId, token: payload.runToken }, payload.batch),
-    });
+    const spilled = copy.length > LOAD_INLINE_MAX_BYTES;
+    if (spilled) {
+      load.copyKey = copyBatchKey(deps.config, run, payload.batch);
+      await writeCopyBatch(deps.s3, deps.config, load.copyKey, copy);
+    } else {
+      load.copy = copy;
+    }
+    await enqueueNext(deps, 'transform', run, payload.batch, load);
     const counted = Object.entries(notes)
       .map(([k, n]) => `${k}=${n}`)
       .join(', ');
-    await job.log(
-      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${payload.objectKey} scored in ${Date.now() - started} ms${counted ? `; notes: ${counted}` : ''}`,
+    await ctx.log(
+      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${objectKey} read in ${readMs} ms, scored in ${Date.now() - started - readMs} ms${spilled ? ' (COPY text spilled)' : ''}${counted ? `; notes: ${counted}` : ''}`,
     );
-    return { runId: payload.runId, batch: payload.batch, datasets: rows.length };
-  } catch (err) {
-    if (isFinalAttempt(job, err))
+    return { runId: payload.runId, batch: payload.batch, datasets: rows.length, spilled };
+  } catch (caught) {
+    let err = caught;
+    if (caught instanceof InputError || caught instanceof ObjectChangedError) {
+      // bad or rewritten input: retrying by itself cannot help, but the operator may fix the object
+      // in place and retry this step from the board, which then reads the object as it is
+      await ctx.saveData({ ...payload, acceptNewVersion: true }).catch(() => undefined);
+      const hint =
+        caught instanceof ObjectChangedError
+          ? ': retry this step to read the new version, or enqueue a new run'
+          : '';
+      err = new UnrecoverableError(`${caught.message}${hint}`);
+    } else if (caught instanceof SpillMissingError) {
+      err = new UnrecoverableError(caught.message);
+    }
+    if (isFinalAttempt(ctx, err))
       await markFailed(
         deps.pool,
         payload.runId,
         `transform ${payload.batch}: ${(err as Error).message}`,
-        String(job.id),
+        ctx.jobId,
       );
     throw err;
   }

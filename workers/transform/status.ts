@@ -1,3 +1,4 @@
+import { memo } from '../../shared/memo.js';
 /** adms:status: EU dataset-status codes and ISO 19139 progress codes mapped to one label set. */
 
 export type StatusLabel =
@@ -40,7 +41,9 @@ export function lastSegment(raw: string): string {
  * code to its label. Unknown codes come back raw (the IRI's last segment, or the literal); null for
  * empty input.
  */
-export function mapStatus(raw: string): StatusResult | null {
+export const mapStatus = memo(mapStatusOnce);
+
+function mapStatusOnce(raw: string): StatusResult | null {
   const code = lastSegment(raw);
   if (!code) return null;
   const label = LABELS[code.toLowerCase().replace(/[^a-z0-9]/g, '')];

@@ -1,4 +1,5 @@
 /** Text normalisation shared by the Ecosphères indicators. */
+import { memo } from '../../shared/memo.js';
 
 // Typographic apostrophes and look-alikes seen in French catalogue text.
 const APOSTROPHES = /[\u2018\u2019\u02BC\u2032\u0060\u00B4\uFF07]/g;
@@ -17,6 +18,9 @@ export function stripAccents(s: string): string {
 export function foldForMatch(s: string): string {
   return stripAccents(s).toLowerCase().replace(APOSTROPHES, "'").replace(/\s+/g, ' ').trim();
 }
+
+/** foldForMatch of short, repeated text (rights statements): memoised. */
+export const foldShort = memo(foldForMatch);
 
 /** Order-preserving de-duplication. */
 export function unique<T>(items: Iterable<T>): T[] {

@@ -28,6 +28,18 @@ export interface UdataOptions {
   urlStatus?: UrlStatus;
 }
 
+/** More than `n` code points (udata counts characters, not UTF-16 units), without copying the text. */
+function codePointsOver(s: string, n: number): boolean {
+  if (s.length <= n) return false;
+  if (s.length > 2 * n) return true;
+  let count = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff) count++; // a low surrogate ends a pair already counted
+  }
+  return count > n;
+}
+
 /** `YYYY-MM-DD...` -> days since the epoch (UTC), or undefined. */
 function dayNumber(value: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value.trim());
@@ -92,7 +104,7 @@ export function computeUdata(
   const lastModified = [...literals(root, 'dcterms:modified'), ...distributions.flatMap((d) => d.modified)];
   const any = distributions.length > 0;
   const verdicts: Record<string, boolean | null> = {
-    description_length: [...description].length > 100,
+    description_length: codePointsOver(description, 100),
     license: datasetLicence.given || distributions.some((d) => d.hasLicence),
     temporal_coverage: hasAny(root, 'dcterms:temporal'),
     spatial_coverage: hasAny(root, 'dcterms:spatial'),

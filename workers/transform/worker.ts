@@ -1,6 +1,7 @@
 import type { Worker } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
-import { createQueueWorker } from '../worker-factory.js';
+import { parsePayload } from '../../shared/queues.js';
+import { createQueueWorker, stepContext } from '../worker-factory.js';
 import { runTransform } from './processor.js';
 import { createUrlChecker, type UrlChecker } from './url-check.js';
 
@@ -26,7 +27,10 @@ export function createTransformWorker(deps: WorkerDeps): Worker {
   return createQueueWorker(
     deps,
     'transform',
-    (job) => runTransform(job, deps, { urls: checkerFor((job.data as { runId: number }).runId) }),
+    (job, _token, signal) => {
+      const payload = parsePayload('transform', job.data);
+      return runTransform(payload, deps, stepContext(job, signal), { urls: checkerFor(payload.runId) });
+    },
     { concurrency: config.TRANSFORM_CONCURRENCY },
   );
 }

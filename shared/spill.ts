@@ -1,0 +1,125 @@
+/**
+ * What a run spills to S3, under `RUNS_PREFIX` in the dump's bucket, one folder per run
+ * (`runs/run<id>-<token>/`): the resolved chunks extract streams out of a huge object
+ * (`o<object>c<chunk>.records.jsonl.gz`), and load batches too large to cross Redis
+ * (`o<object>c<chunk>.copy.gz`). A run's folder is deleted once the run is published, and by
+ * retention once a failed run is old (see {@link purgeSpills}).
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Config } from './config.js';
+import type { Pool } from './db.js';
+import type { RunRef } from './queues.js';
+import type { DatasetRecord } from './record.js';
+import { deletePrefix, getObjectBytes, listObjects, putObject } from './s3.js';
+
+type SpillConfig = Pick<Config, 'S3_BUCKET' | 'RUNS_PREFIX'>;
+
+/** The run's folder under RUNS_PREFIX. */
+export function runFolder(config: SpillConfig, run: RunRef): string {
+  return `${config.RUNS_PREFIX}run${run.id}-${run.token}/`;
+}
+
+export const recordChunkKey = (config: SpillConfig, run: RunRef, batch: string) =>
+  `${runFolder(config, run)}${batch}.records.jsonl.gz`;
+
+export const copyBatchKey = (config: SpillConfig, run: RunRef, batch: string) =>
+  `${runFolder(config, run)}${batch}.copy.gz`;
+
+/** Thrown when a spilled object a job names is gone (deleted by hand, or by retention). */
+export class SpillMissingError extends Error {
+  override readonly name = 'SpillMissingError';
+}
+
+async function readSpill(s3: S3Client, config: SpillConfig, key: string): Promise<Buffer> {
+  try {
+    return gunzipSync(await getObjectBytes(s3, config.S3_BUCKET, key));
+  } catch (err) {
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    if (e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404) {
+      throw new SpillMissingError(
+        `spilled object s3://${config.S3_BUCKET}/${key} is missing (deleted by hand or by retention): ` +
+          'enqueue a new run',
+      );
+    }
+    throw err;
+  }
+}
+
+/** Writes one chunk of resolved records as gzipped JSON lines. */
+export async function writeRecordChunk(
+  s3: S3Client,
+  config: SpillConfig,
+  key: string,
+  records: readonly DatasetRecord[],
+): Promise<number> {
+  const body = gzipSync(records.map((r) => JSON.stringify(r)).join('\n'), { level: 1 });
+  await putObject(s3, config.S3_BUCKET, key, body);
+  return body.length;
+}
+
+export async function readRecordChunk(
+  s3: S3Client,
+  config: SpillConfig,
+  key: string,
+): Promise<DatasetRecord[]> {
+  const text = (await readSpill(s3, config, key)).toString('utf8');
+  return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as DatasetRecord);
+}
+
+export async function writeCopyBatch(
+  s3: S3Client,
+  config: SpillConfig,
+  key: string,
+  copy: string,
+): Promise<void> {
+  await putObject(s3, config.S3_BUCKET, key, gzipSync(copy, { level: 1 }));
+}
+
+export async function readCopyBatch(s3: S3Client, config: SpillConfig, key: string): Promise<Buffer> {
+  return readSpill(s3, config, key);
+}
+
+/** Deletes one run's folder. */
+export async function deleteRunSpills(s3: S3Client, config: SpillConfig, run: RunRef): Promise<number> {
+  return deletePrefix(s3, config.S3_BUCKET, runFolder(config, run));
+}
+
+const FOLDER = /run(\d+)-([0-9a-z]+)\/$/;
+
+/**
+ * Retention of spilled objects: deletes the folders of published runs (left over when a worker died
+ * right after publishing), of failed runs finished over `failedAfterHours` ago.
+ * Folders of runs still going, or unknown to this database, are kept.
+ */
+export async function purgeSpills(
+  s3: S3Client,
+  pool: Pool,
+  config: SpillConfig,
+  opts: { failedAfterHours?: number } = {},
+): Promise<number> {
+  const folders = new Set<string>();
+  for await (const o of listObjects(s3, config.S3_BUCKET, config.RUNS_PREFIX)) {
+    const rest = o.Key?.slice(config.RUNS_PREFIX.length) ?? '';
+    const slash = rest.indexOf('/');
+    if (slash > 0) folders.add(`${config.RUNS_PREFIX}${rest.slice(0, slash + 1)}`);
+  }
+  if (folders.size === 0) return 0;
+  const runs = [...folders]
+    .map((folder) => ({ folder, m: FOLDER.exec(folder) }))
+    .filter((f): f is { folder: string; m: RegExpExecArray } => f.m !== null);
+  const { rows } = await pool.query<{ id: number; token: string; gone: boolean }>(
+    `SELECT id, token,
+       status = 'published' OR (status = 'failed' AND finished_at < now() - make_interval(hours => $2)) AS gone
+     FROM etl_runs WHERE id = ANY($1::bigint[])`,
+    [runs.map((r) => Number(r.m[1])), opts.failedAfterHours ?? 24],
+  );
+  const known = new Map(rows.map((r) => [`${r.id}-${r.token}`, r.gone]));
+  let deleted = 0;
+  for (const { folder, m } of runs) {
+    // a folder of a run this database does not know may belong to another deployment: kept
+    const gone = known.get(`${m[1]}-${m[2]}`) ?? false;
+    if (gone) deleted += await deletePrefix(s3, config.S3_BUCKET, folder);
+  }
+  return deleted;
+}
