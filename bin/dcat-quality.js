@@ -1,25 +1,52 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (npm ci builds it through `prepare`; `npm run build` rebuilds it).
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// The AWS SDK's notice that its 2027 releases need Node 22 is 8 lines on every command under Node 20:
-// say it in one line (the container image already runs Node 22).
-process.removeAllListeners('warning');
-process.on('warning', (warning) => {
-  if (warning.name === 'NodeVersionSupportWarning') {
-    if (!process.env.DCAT_QUALITY_QUIET_NODE_NOTICE) {
-      console.error(`note: ${process.version}: AWS SDK releases from 2027 need Node.js >= 22`);
-      process.env.DCAT_QUALITY_QUIET_NODE_NOTICE = '1';
+// Worker processes run with a heap cap, so that they stay within their memory budget (256 MB RSS)
+// however they are started: V8 otherwise lets an idle-collected heap grow far past what the jobs
+// hold. The process starts itself again with the cap, unless a heap size is already set (node
+// flags or NODE_OPTIONS, e.g. by the Helm chart) or DCAT_QUALITY_HEAP_MB=0.
+const HEAP_FLAG = /--max-old-space-size/;
+const heapMb = Number(process.env.DCAT_QUALITY_HEAP_MB ?? 192);
+if (
+  process.argv[2] === 'workers' &&
+  heapMb > 0 &&
+  !process.execArgv.some((a) => HEAP_FLAG.test(a)) &&
+  !HEAP_FLAG.test(process.env.NODE_OPTIONS ?? '')
+) {
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      `--max-old-space-size=${heapMb}`,
+      '--max-semi-space-size=32',
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit' },
+  );
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  // The AWS SDK's notice that its 2027 releases need Node 22 is 8 lines on every command under Node 20:
+  // say it in one line (the container image already runs Node 22).
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'NodeVersionSupportWarning') {
+      if (!process.env.DCAT_QUALITY_QUIET_NODE_NOTICE) {
+        console.error(`note: ${process.version}: AWS SDK releases from 2027 need Node.js >= 22`);
+        process.env.DCAT_QUALITY_QUIET_NODE_NOTICE = '1';
+      }
+      return;
     }
-    return;
-  }
-  console.error(`${warning.name}: ${warning.message}`);
-});
+    console.error(`${warning.name}: ${warning.message}`);
+  });
 
-const compiled = new URL('../dist/producer/cli.js', import.meta.url);
-if (!existsSync(fileURLToPath(compiled))) {
-  console.error('dcat-quality is not built yet: run `npm run build` (npm ci does it for you).');
-  process.exit(2);
+  const compiled = new URL('../dist/producer/cli.js', import.meta.url);
+  if (!existsSync(fileURLToPath(compiled))) {
+    console.error('dcat-quality is not built yet: run `npm run build` (npm ci does it for you).');
+    process.exit(2);
+  }
+  await import(compiled.href);
 }
-await import(compiled.href);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { createTestContext, type TestContext } from './helpers/context.js';
+import { configEnv as configEnvOf, createTestContext, type TestContext } from './helpers/context.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import { writeDumpToS3 } from '../shared/synthetic/generate.js';
 
@@ -34,18 +34,7 @@ function cli(args: string[], env: Record<string, string> = {}, onStderr?: (text:
 }
 
 function configEnv(): Record<string, string> {
-  const c = ctx.config;
-  return {
-    REDIS_URL: c.REDIS_URL,
-    DATABASE_URL: c.DATABASE_URL,
-    QUEUE_PREFIX: c.QUEUE_PREFIX,
-    S3_ENDPOINT: c.S3_ENDPOINT,
-    S3_ACCESS_KEY_ID: c.S3_ACCESS_KEY_ID,
-    S3_SECRET_ACCESS_KEY: c.S3_SECRET_ACCESS_KEY,
-    S3_BUCKET: c.S3_BUCKET,
-    DUMP_PREFIX: c.DUMP_PREFIX,
-    LOG_LEVEL: 'info',
-  };
+  return configEnvOf(ctx.config, { LOG_LEVEL: 'info' });
 }
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueueEvents } from 'bullmq';
 import { gzipSync } from 'node:zlib';
-import { createTestContext, type TestContext } from './helpers/context.js';
+import { createTestContext, retryFailedStep, type TestContext } from './helpers/context.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import type { WorkerDeps } from '../workers/deps.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
@@ -65,21 +65,6 @@ function stepContextFor(jobId: string): StepContext {
     progress: () => Promise.resolve(),
     saveData: () => Promise.resolve(),
   };
-}
-
-/** Retries a failed job of the pipeline, as the board's Retry button does, and waits for it. */
-async function retryFailedStep(jobId: string): Promise<void> {
-  const queue = (['extract', 'transform', 'load'] as const).find((q) => jobId.includes(`-${q}`))!;
-  const job = await deps.queues[queue].getJob(jobId);
-  expect(await job!.getState()).toBe('failed');
-  const events = new QueueEvents(queue, { connection: deps.connection, prefix: ctx.config.QUEUE_PREFIX });
-  await events.waitUntilReady();
-  try {
-    await job!.retry();
-    await job!.waitUntilFinished(events, 60_000);
-  } finally {
-    await events.close();
-  }
 }
 
 async function bodyOf(f: GeneratedFile): Promise<Buffer> {
@@ -206,7 +191,7 @@ describe('ETL pipeline', () => {
       new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[1], Body: files[1]!.body as Buffer }),
     );
     expect(run.failed_job).toBe(jobIds.transform(run, 'o1c0'));
-    await retryFailedStep(run.failed_job!);
+    await retryFailedStep(deps, run.failed_job!);
     // the step is done; the run publishes when its last batch is loaded
     const retried = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
     expect(retried.status).toBe('published');

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../shared/config.js';
 import type { Queues } from '../shared/bull.js';
 import type { Pool } from '../shared/db.js';
-import type { LoadPayload } from '../shared/queues.js';
+import type { LoadPayload, TransformPayload } from '../shared/queues.js';
 
 /** What every worker gets: built once by workers/main.ts (or by a test). */
 export interface WorkerDeps {
@@ -17,6 +17,8 @@ export interface WorkerDeps {
   log: Logger;
   /** Test-only fault injection points; never set in production. */
   hooks?: {
+    /** Before a transform reads what its job names. */
+    beforeTransform?: (payload: TransformPayload) => void | Promise<void>;
     beforeLoad?: (payload: LoadPayload) => void | Promise<void>;
     /** Inside the load transaction, after the COPY: a throw here is a crash before commit. */
     afterCopy?: (payload: LoadPayload) => void | Promise<void>;

@@ -19,16 +19,20 @@ export function register(program: Command): void {
         assertRedisReachable(config.REDIS_URL),
         assertDatabaseReachable(config.DATABASE_URL),
       ]);
-      const deps = await buildWorkerDeps(config);
-      const running = await startWorkers(deps, roles);
-      await new Promise<void>((resolve) => {
+      // listen before starting: a signal arriving as the workers start must still stop them gracefully
+      let received: NodeJS.Signals | undefined;
+      const stopped = new Promise<void>((resolve) => {
         const stop = (signal: NodeJS.Signals) => {
-          deps.log.info({ signal }, 'stopping: waiting for running jobs');
+          received = signal;
           resolve();
         };
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
       });
+      const deps = await buildWorkerDeps(config);
+      const running = await startWorkers(deps, roles);
+      await stopped;
+      deps.log.info({ signal: received }, 'stopping: waiting for running jobs');
       await running.close();
       await deps.close();
     });

@@ -7,6 +7,8 @@ import { parseConfig, type Config } from '../../shared/config.js';
 import { createS3, ensureBucket } from '../../shared/s3.js';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../shared/embedded-s3.js';
 import { createPool, migrate, type Pool } from '../../shared/db.js';
+import type { Queues } from '../../shared/bull.js';
+import { QueueEvents, type ConnectionOptions } from 'bullmq';
 
 /**
  * An isolated world for one integration test file: its own PostgreSQL database, its own
@@ -89,4 +91,29 @@ export async function createTestContext(
       await embedded?.close();
     },
   };
+}
+
+/** The environment a child process needs to reach this test's services (its whole configuration). */
+export function configEnv(config: Config, overrides: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) env[key] = String(value);
+  return { ...env, ...overrides };
+}
+
+/** Retries a failed job of the pipeline, as the board's Retry button does, and waits for it to end. */
+export async function retryFailedStep(
+  deps: { queues: Queues; connection: ConnectionOptions; config: Pick<Config, 'QUEUE_PREFIX'> },
+  jobId: string,
+): Promise<void> {
+  const queue = (['extract', 'transform', 'load'] as const).find((q) => jobId.includes(`-${q}`))!;
+  const job = await deps.queues[queue].getJob(jobId);
+  if (!job || (await job.getState()) !== 'failed') throw new Error(`job ${jobId} is not failed`);
+  const events = new QueueEvents(queue, { connection: deps.connection, prefix: deps.config.QUEUE_PREFIX });
+  await events.waitUntilReady();
+  try {
+    await job.retry();
+    await job.waitUntilFinished(events, 60_000);
+  } finally {
+    await events.close();
+  }
 }

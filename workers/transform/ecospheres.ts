@@ -59,16 +59,24 @@ const OPEN_ACCESS_PHRASES = [
 
 const PPRN_PHRASES = ['pprn', 'prevention des risques naturel'];
 
+/** Raw characters before "natur" that a match of "prevention des risques naturel" can span. */
+const PPRN_WINDOW = 400;
+
 /**
  * PPRN universe: the folded text contains one of PPRN_PHRASES. Folding (NFD) is the costly part
- * of the whole transform on long French descriptions, so it only runs on text that can match:
- * any match also holds "pprn", or both "risqu" and "natur", in the raw lower-cased text.
+ * of the whole transform on long French descriptions, so only what can match is folded: "pprn"
+ * in the lower-cased text matches as it is, and "prevention des risques naturel" can only end
+ * at an occurrence of "natur", so only a window before each one is folded.
  */
 function mentionsPprn(text: string): boolean {
   const lower = text.toLowerCase();
-  if (!lower.includes('pprn') && !(lower.includes('risqu') && lower.includes('natur'))) return false;
-  const folded = foldForMatch(text);
-  return PPRN_PHRASES.some((p) => folded.includes(p));
+  if (lower.includes('pprn')) return true;
+  if (!lower.includes('risqu')) return false;
+  for (let at = lower.indexOf('natur'); at >= 0; at = lower.indexOf('natur', at + 5)) {
+    const folded = foldForMatch(text.slice(Math.max(0, at - PPRN_WINDOW), at + 8));
+    if (PPRN_PHRASES.some((p) => folded.includes(p))) return true;
+  }
+  return false;
 }
 
 const ORGANISATION_NAME_PROPS = [

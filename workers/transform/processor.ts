@@ -84,6 +84,7 @@ export async function runTransform(
   const run: RunRef = { id: payload.runId, token: payload.runToken };
   const objectKey = payload.source.object.key;
   try {
+    await deps.hooks?.beforeTransform?.(payload);
     await markRunning(deps.pool, payload.runId, ctx.jobId);
     const notes: Record<string, number> = {};
     const records = await readRecords(payload, deps, notes);

@@ -1,0 +1,271 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { configEnv, createTestContext, retryFailedStep, type TestContext } from './helpers/context.js';
+import { buildWorkerDeps, startWorkers } from '../workers/main.js';
+import type { WorkerDeps } from '../workers/deps.js';
+import { enqueueRun, waitForRun } from '../producer/etl.js';
+import { generateDump, writeDumpToS3, type GeneratedFile } from '../shared/synthetic/generate.js';
+import { listObjects } from '../shared/s3.js';
+import { getRun } from '../shared/runs.js';
+import type { TransformPayload } from '../shared/queues.js';
+
+/**
+ * Data path v2 on real Redis, PostgreSQL and S3: transform jobs name what to read, huge objects
+ * are spilled by extract, runs are de-duplicated at publication.
+ */
+let ctx: TestContext;
+let deps: Awaited<ReturnType<typeof buildWorkerDeps>>;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+const faults: { beforeTransform?: (p: TransformPayload) => Promise<void> } = {};
+
+beforeAll(async () => {
+  // objects up to 1 MiB are read whole; the single files below are streamed and spilled
+  ctx = await createTestContext({ CHUNK_SIZE: '40', WHOLE_OBJECT_MAX_BYTES: '1048576' });
+  const hooks: WorkerDeps['hooks'] = {
+    beforeTransform: async (p) => {
+      const fault = faults.beforeTransform;
+      if (fault) {
+        faults.beforeTransform = undefined;
+        await fault(p);
+      }
+    },
+  };
+  deps = await buildWorkerDeps(ctx.config, hooks);
+  workers = await startWorkers(deps, ['extract', 'transform', 'load']);
+});
+
+afterAll(async () => {
+  await workers?.close();
+  await deps?.close();
+  await ctx?.cleanup();
+});
+
+async function runToEnd(prefix: string) {
+  const { runId } = await enqueueRun(deps, { prefix, trigger: 'test' });
+  return waitForRun(ctx.pool, runId, { timeoutMs: 120_000, intervalMs: 50 });
+}
+
+async function bodyOf(f: GeneratedFile): Promise<Buffer> {
+  if (Buffer.isBuffer(f.body)) return f.body;
+  const parts: Buffer[] = [];
+  for await (const part of f.body) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+/** The published rows of a run, keyed by dataset, without what says where they were read. */
+async function rowsOf(runId: number): Promise<Map<string, string>> {
+  const { rows } = await ctx.pool.query<{ dataset_uri: string; r: string }>(
+    `SELECT dataset_uri, (to_jsonb(q) - 'run_id' - 'source_key' - 'source_object' - 'source_element')::text AS r
+     FROM dataset_quality q WHERE run_id = $1`,
+    [runId],
+  );
+  return new Map(rows.map((x) => [x.dataset_uri, x.r]));
+}
+
+async function keysUnder(prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const o of listObjects(ctx.s3, ctx.config.S3_BUCKET, prefix)) keys.push(o.Key!);
+  return keys;
+}
+
+describe('data path v2', () => {
+  const dump = { datasets: 240, pages: 6, seed: 41 };
+  let paged: Map<string, string>;
+
+  it('transform jobs carry a reference to their object, never records', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'paged/', { ...dump, duplicates: 5 });
+    const run = await runToEnd('paged/');
+    expect(run.status).toBe('published');
+    expect(run.duplicates).toBe(5);
+    expect(run.datasets).toBe(240);
+    expect(run.objects_read).toBe(6);
+    const jobs = await deps.queues.transform.getJobs(['completed']);
+    const mine = jobs.filter((j) => (j.data as TransformPayload).runId === run.id);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const j of mine) {
+      const data = j.data as TransformPayload;
+      expect(data.source.kind).toBe('object');
+      expect(data.source.object.key).toMatch(/^paged\//);
+      expect(data.source.object.etag).not.toBe('');
+      expect(JSON.stringify(data).length).toBeLessThan(1_000);
+    }
+    paged = await rowsOf(run.id);
+    expect(paged.size).toBe(240);
+  });
+
+  it('gzipped pages and one single file publish the same rows as the pages', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'gz/', { ...dump, gzip: true });
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'single/', { ...dump, single: true });
+    const gz = await runToEnd('gz/');
+    const single = await runToEnd('single/');
+    expect([gz.status, single.status]).toEqual(['published', 'published']);
+    // the single file is over WHOLE_OBJECT_MAX_BYTES: streamed by extract, spilled in 40-dataset chunks
+    expect(single.batches).toBe(6);
+    expect(await rowsOf(gz.id)).toEqual(paged);
+    expect(await rowsOf(single.id)).toEqual(paged);
+  });
+
+  it('deletes the spilled objects of a run once it is published', async () => {
+    const runs = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM etl_runs`);
+    expect(runs.rows[0]!.n).toBeGreaterThan(0);
+    expect(await keysUnder(ctx.config.RUNS_PREFIX)).toEqual([]);
+  });
+
+  it('the first occurrence in key order wins across objects', async () => {
+    const files: GeneratedFile[] = [];
+    for await (const f of generateDump({ datasets: 60, pages: 2, seed: 43, duplicates: 0 })) files.push(f);
+    const [a, b] = await Promise.all(files.map(bodyOf));
+    const docA = JSON.parse(a!.toString()) as { '@graph': { '@id': string; 'dct:title'?: unknown }[] };
+    const docB = JSON.parse(b!.toString()) as typeof docA;
+    // the same dataset IRI in both pages, with another title in the second one
+    const dataset = docA['@graph'].find((n) => JSON.stringify(n).includes('dcat:Dataset'))!;
+    const copy = JSON.parse(JSON.stringify(dataset)) as Record<string, unknown>;
+    const titleKey = Object.keys(copy).find((k) => /title$/.test(k))!;
+    copy[titleKey] = 'the second copy';
+    docB['@graph'].push(copy as (typeof docB)['@graph'][number]);
+    const put = (key: string, body: string) =>
+      ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: key, Body: body }));
+    await put('dups/page-1.json', JSON.stringify(docA));
+    await put('dups/page-2.json', JSON.stringify(docB));
+    const run = await runToEnd('dups/');
+    expect(run.status).toBe('published');
+    expect(run.duplicates).toBe(1);
+    expect(run.datasets).toBe(60);
+    const { rows } = await ctx.pool.query<{ title: string; source_key: string }>(
+      'SELECT title, source_key FROM dataset_quality WHERE run_id = $1 AND dataset_uri = $2',
+      [run.id, dataset['@id']],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.source_key).toBe('dups/page-1.json');
+    expect(rows[0]!.title).not.toBe('the second copy');
+  });
+
+  it('an object rewritten after the listing fails its step naming it; a retry reads the new version', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'rewritten/', { datasets: 90, pages: 3, seed: 47 });
+    const before = await ctx.pool.query('SELECT run_id FROM dataset_quality_latest LIMIT 1');
+    faults.beforeTransform = async (p) => {
+      const key = p.source.object.key;
+      await ctx.s3.send(
+        new PutObjectCommand({
+          Bucket: ctx.config.S3_BUCKET,
+          Key: key,
+          Body: JSON.stringify({ '@context': {}, '@graph': [] }),
+        }),
+      );
+    };
+    const run = await runToEnd('rewritten/');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(
+      /transform o0c0: s3:\/\/.*rewritten\/page-0001\.json changed since it was listed/,
+    );
+    expect(run.error).toMatch(/retry this step/);
+    // the published data stays as it was
+    const after = await ctx.pool.query('SELECT run_id FROM dataset_quality_latest LIMIT 1');
+    expect(after.rows).toEqual(before.rows);
+    // the operator puts the page back (or accepts the new one) and retries the step from the board
+    await retryFailedStep(deps, run.failed_job!);
+    const retried = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
+    expect(retried.error).toBeNull();
+    expect(retried.status).toBe('published');
+    // the new version of the first page has a @graph and no dataset: counted, named
+    expect(retried.datasets).toBe(60);
+    expect(retried.notes).toMatchObject({ 'object_without_datasets:rewritten/page-0001.json': 1 });
+  });
+
+  it('a spilled chunk missing on retry gives a clear error', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'lost/', {
+      datasets: 120,
+      pages: 1,
+      seed: 53,
+      single: true,
+    });
+    faults.beforeTransform = async (p) => {
+      if (p.source.kind === 'spill')
+        await ctx.s3.send(new DeleteObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: p.source.key }));
+    };
+    const run = await runToEnd('lost/');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(
+      /transform o0c\d+: spilled object s3:\/\/.*\/runs\/run\d+-\w+\/o0c\d+\.records\.jsonl\.gz is missing/,
+    );
+  });
+
+  it('a page without @graph and without a dataset (an error body) fails the run naming it', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'errbody/', { datasets: 40, pages: 2, seed: 59 });
+    await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: ctx.config.S3_BUCKET,
+        Key: 'errbody/page-0002.json',
+        Body: JSON.stringify({ error: 'Internal Server Error', status: 500 }),
+      }),
+    );
+    const run = await runToEnd('errbody/');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(
+      /errbody\/page-0002\.json: not a dump page: the document has no @graph and no dcat:Dataset node/,
+    );
+  });
+});
+
+describe('a transform worker killed mid-run', () => {
+  function transformProcess(): ChildProcess {
+    return spawn(
+      process.execPath,
+      ['--import', 'tsx', 'producer/cli.ts', 'workers', '--queues', 'transform'],
+      {
+        env: { ...process.env, ...configEnv(ctx.config, { LOG_LEVEL: 'warn' }), NODE_NO_WARNINGS: '1' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+  }
+
+  it('is replaced, and the run publishes with exact counts', { timeout: 150_000 }, async () => {
+    // only the child processes transform here
+    await workers.close();
+    workers = await startWorkers(deps, ['extract', 'load']);
+    const summary = await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'killed/', {
+      datasets: 2400,
+      pages: 40,
+      seed: 61,
+      duplicates: 12,
+    });
+    let first = transformProcess();
+    let second: ChildProcess | undefined;
+    try {
+      const { runId } = await enqueueRun(deps, { prefix: 'killed/', trigger: 'test' });
+      // kill it once it is well into the run, with a job in its hands
+      for (;;) {
+        const run = await getRun(ctx.pool, runId);
+        const active = await deps.queues.transform.getActiveCount();
+        if ((run?.loaded_batches ?? 0) >= 5 && active > 0) break;
+        if (run?.status === 'published') throw new Error('the run ended before the worker could be killed');
+        await sleep(20);
+      }
+      first.kill('SIGKILL');
+      await new Promise((r) =>
+        first.exitCode !== null || first.signalCode !== null ? r(null) : first.once('exit', r),
+      );
+      const killedAt = Date.now();
+      second = transformProcess();
+      const run = await waitForRun(ctx.pool, runId, { timeoutMs: 120_000, intervalMs: 100 });
+      expect(run.status).toBe('published');
+      expect(run.datasets).toBe(summary.datasets);
+      expect(run.duplicates).toBe(summary.datasetNodes - summary.datasets);
+      expect(run.loaded_batches).toBe(40);
+      const { rows } = await ctx.pool.query<{ n: number; d: number }>(
+        'SELECT count(*)::int AS n, count(DISTINCT dataset_uri)::int AS d FROM dataset_quality WHERE run_id = $1',
+        [runId],
+      );
+      expect(rows[0]).toEqual({ n: summary.datasets, d: summary.datasets });
+      // the job the killed worker held was taken over within lockDuration + stalledInterval
+      expect(Date.now() - killedAt).toBeLessThan(45_000);
+    } finally {
+      for (const c of [first, second]) c?.kill('SIGKILL');
+      first = undefined as unknown as ChildProcess;
+      await workers.close();
+      workers = await startWorkers(deps, ['extract', 'transform', 'load']);
+    }
+  });
+});
