@@ -33,7 +33,10 @@ if (
   // say it in one line (the container image already runs Node 22).
   process.removeAllListeners('warning');
   process.on('warning', (warning) => {
-    if (warning.name === 'NodeVersionSupportWarning') {
+    if (
+      warning.name === 'NodeVersionSupportWarning' ||
+      warning.message.includes('NodeVersionSupportWarning')
+    ) {
       if (!process.env.DCAT_QUALITY_QUIET_NODE_NOTICE) {
         console.error(`note: ${process.version}: AWS SDK releases from 2027 need Node.js >= 22`);
         process.env.DCAT_QUALITY_QUIET_NODE_NOTICE = '1';

@@ -16,6 +16,11 @@ export interface GraphScannerOptions {
   key: string;
   /** Scan the elements without parsing them: a cheap pass that only looks for the `@context`. */
   skipNodes?: boolean;
+  /**
+   * Parse only the elements this accepts (by position and raw bytes); the others are skipped
+   * unparsed. A re-read looking for a few nodes uses it to skip the rest cheaply.
+   */
+  accept?: (index: number, bytes: Buffer) => boolean;
   /** Largest single value (one `@graph` element, the `@context`) accepted, in bytes. Default 256 MiB. */
   maxValueBytes?: number;
 }
@@ -87,6 +92,7 @@ const K_SKIP = 4;
 export class JsonGraphScanner implements GraphScanner {
   private readonly key: string;
   private readonly skipNodes: boolean;
+  private readonly accept: ((index: number, bytes: Buffer) => boolean) | undefined;
   private readonly maxValueBytes: number;
 
   private state = S_START;
@@ -119,6 +125,7 @@ export class JsonGraphScanner implements GraphScanner {
   constructor(opts: GraphScannerOptions) {
     this.key = opts.key;
     this.skipNodes = opts.skipNodes ?? false;
+    this.accept = opts.accept;
     this.maxValueBytes = opts.maxValueBytes ?? 256 * 1024 * 1024;
   }
 
@@ -396,6 +403,10 @@ export class JsonGraphScanner implements GraphScanner {
       this.capParts.push(chunk.subarray(0, end));
       bytes = Buffer.concat(this.capParts);
       this.capParts = [];
+    }
+    if (kind === K_NODE && this.accept && !this.accept(this.nodeIndex, bytes)) {
+      this.nodeIndex++;
+      return end;
     }
     const text = bytes.toString('utf8');
     let value: unknown;

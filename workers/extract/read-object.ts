@@ -46,7 +46,7 @@ export async function* readDatasetRecordsWith(
 ): AsyncGenerator<DatasetRecord> {
   const doc: DocumentContext = { context: undefined, known: false };
   yield* resolveDatasets(
-    (read) => readElements(src, makeScanner, doc, read === 0 ? opts.onBytes : undefined),
+    (read, accept) => readElements(src, makeScanner, doc, read === 0 ? opts.onBytes : undefined, accept),
     { key: src.key, maxNodes: opts.maxNodes, stats: opts.stats },
   );
 }
@@ -67,10 +67,11 @@ async function* readElements(
   makeScanner: ScannerFactory,
   doc: DocumentContext,
   onBytes: ((n: number) => void) | undefined,
+  accept?: (index: number, bytes: Buffer) => boolean,
 ): AsyncGenerator<ExpandedElement[]> {
   for (;;) {
     const expander = new Expander(doc.known ? doc.context : undefined);
-    const scanner = makeScanner({ key: src.key });
+    const scanner = makeScanner({ key: src.key, ...(accept ? { accept } : {}) });
     // bytes are reported once this read is known to go to the end
     let decided = doc.known;
     let held = 0;

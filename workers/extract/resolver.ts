@@ -31,7 +31,35 @@ export interface ExpandedElement {
 }
 
 /** Reads the object from its start, every time it is called (`read` counts the reads, 0 first). */
-export type ElementSource = (read: number) => AsyncIterable<ExpandedElement[]>;
+export type ElementSource = (
+  read: number,
+  accept?: (index: number, bytes: Buffer) => boolean,
+) => AsyncIterable<ExpandedElement[]>;
+
+/**
+ * A cheap pre-filter of a re-read: the elements whose raw bytes may describe one of `wanted`
+ * (they hold its id's last segment, which a compact IRI keeps, or they are the element a generated
+ * blank id `_:e<element>.<n>` comes from). Undefined (parse every element) when an id has no
+ * literal segment to look for, or when too many are wanted for a byte search to pay.
+ */
+export function elementFilter(
+  wanted: ReadonlySet<string>,
+): ((index: number, bytes: Buffer) => boolean) | undefined {
+  if (wanted.size > 64) return undefined;
+  const needles: Buffer[] = [];
+  const elements = new Set<number>();
+  for (const id of wanted) {
+    const generated = /^_:e(\d+)\./.exec(id);
+    if (generated) {
+      elements.add(Number(generated[1]));
+      continue;
+    }
+    const tail = id.slice(Math.max(id.lastIndexOf('/'), id.lastIndexOf('#'), id.lastIndexOf(':')) + 1);
+    if (tail.length < 4 || !/^[A-Za-z0-9._~!$&'()*+,;=@%-]+$/.test(tail)) return undefined;
+    needles.push(Buffer.from(tail));
+  }
+  return (index, bytes) => elements.has(index) || needles.some((n) => bytes.includes(n));
+}
 
 export interface ResolverOptions {
   /** Object key, copied into `record.source.key`. */
@@ -94,6 +122,10 @@ interface Entry {
   /** Clock of the last emission that used the node, and of its (re)placing in the lru list. */
   used: number;
   listed: number;
+  /** Its place in an eviction list (lru or fresh), when in one. */
+  list: EntryList | undefined;
+  prev: Entry | undefined;
+  next: Entry | undefined;
 }
 
 /** The pending datasets waiting for one id: mostly one, many for a shared node. */
@@ -163,9 +195,46 @@ export function nodeMap(): Record<string, GraphNode> {
   return Object.create(null) as Record<string, GraphNode>;
 }
 
-function firstKey(map: Map<string, unknown>): string | undefined {
-  for (const k of map.keys()) return k;
-  return undefined;
+/**
+ * An eviction order: an intrusive doubly-linked list of entries. A Map used as a queue (delete
+ * at the front, set at the back) leaves its deleted slots at the front, and every scan from the
+ * front walks over them: quadratic on a huge object.
+ */
+class EntryList {
+  head: Entry | undefined;
+  tail: Entry | undefined;
+  size = 0;
+
+  push(e: Entry): void {
+    if (e.list) e.list.remove(e);
+    e.list = this;
+    e.prev = this.tail;
+    e.next = undefined;
+    if (this.tail) this.tail.next = e;
+    else this.head = e;
+    this.tail = e;
+    this.size++;
+  }
+
+  remove(e: Entry): void {
+    if (e.list !== this) return;
+    if (e.prev) e.prev.next = e.next;
+    else this.head = e.next;
+    if (e.next) e.next.prev = e.prev;
+    else this.tail = e.prev;
+    e.prev = e.next = e.list = undefined;
+    this.size--;
+  }
+
+  clear(): void {
+    for (let e = this.head; e;) {
+      const next = e.next;
+      e.prev = e.next = e.list = undefined;
+      e = next;
+    }
+    this.head = this.tail = undefined;
+    this.size = 0;
+  }
 }
 
 /**
@@ -179,8 +248,8 @@ class FirstPass {
   readonly deferred: DeferredDataset[] = [];
   private readonly store = new Map<string, Entry>();
   // eviction order: consumed nodes (least recently used first), then the others (oldest first)
-  private readonly lru = new Map<string, Entry>();
-  private readonly fresh = new Map<string, Entry>();
+  private readonly lru = new EntryList();
+  private readonly fresh = new EntryList();
   private readonly evicted = new Set<number>();
   private readonly waiters = new Map<string, Waiters>();
   private queue: Pending[] = [];
@@ -205,9 +274,20 @@ class FirstPass {
       if (entry.pins > 0) for (const p of this.holding(id)) this.traverse(p, entry);
     } else {
       if (this.store.size >= this.maxNodes) this.makeRoom();
-      entry = { node, dataset: false, alive: true, pins: 0, consumed: false, used: 0, listed: 0 };
+      entry = {
+        node,
+        dataset: false,
+        alive: true,
+        pins: 0,
+        consumed: false,
+        used: 0,
+        listed: 0,
+        list: undefined,
+        prev: undefined,
+        next: undefined,
+      };
       this.store.set(id, entry);
-      this.fresh.set(id, entry);
+      this.fresh.push(entry);
     }
     if (!entry.dataset && entry.node.types.includes(DATASET_TYPE)) this.open(index, entry);
     const ws = this.waiters.get(id);
@@ -374,8 +454,7 @@ class FirstPass {
       const e = this.store.get(victim)!;
       e.alive = false;
       this.store.delete(victim);
-      this.lru.delete(victim);
-      this.fresh.delete(victim);
+      e.list?.remove(e);
       this.evicted.add(hashId(victim));
       this.stats.evicted++;
       if (e.pins > 0) for (const p of this.holding(victim)) this.defer(p);
@@ -388,22 +467,18 @@ class FirstPass {
    * when every node is held.
    */
   private victim(): string | undefined {
-    let budget = this.lru.size;
-    for (const [id, e] of this.lru) {
-      if (budget-- <= 0) break;
-      if (e.pins === 0 && e.used <= e.listed) return id;
-      this.lru.delete(id);
+    for (let budget = this.lru.size; budget > 0 && this.lru.head; budget--) {
+      const e = this.lru.head;
+      if (e.pins === 0 && e.used <= e.listed) return e.node.id;
       e.listed = this.clock;
-      this.lru.set(id, e);
+      this.lru.push(e);
     }
-    budget = this.fresh.size;
-    for (const [id, e] of this.fresh) {
-      if (budget-- <= 0) break;
-      if (e.pins === 0) return id;
-      this.fresh.delete(id);
-      this.fresh.set(id, e);
+    for (let budget = this.fresh.size; budget > 0 && this.fresh.head; budget--) {
+      const e = this.fresh.head;
+      if (e.pins === 0) return e.node.id;
+      this.fresh.push(e);
     }
-    return firstKey(this.fresh) ?? firstKey(this.lru);
+    return this.fresh.head?.node.id ?? this.lru.head?.node.id;
   }
 
   private release(p: Pending, consumed: boolean): void {
@@ -415,8 +490,7 @@ class FirstPass {
       if (!e.consumed) {
         e.consumed = true;
         e.listed = this.clock;
-        this.fresh.delete(e.node.id);
-        this.lru.set(e.node.id, e);
+        this.lru.push(e);
       }
     }
     for (const t of p.waiting) this.unwait(t, p);
@@ -496,7 +570,7 @@ async function* secondPass(
     const foundIn = new Map<string, number>();
     for (let pass = 0; pass < opts.maxPasses; pass++) {
       const added: string[] = [];
-      for await (const elements of open(opts.stats.reads++)) {
+      for await (const elements of open(opts.stats.reads++, elementFilter(wanted))) {
         for (const element of elements) {
           for (const node of element.nodes) {
             const id = node.id;
