@@ -37,6 +37,11 @@ export const configSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().default(''),
   S3_FORCE_PATH_STYLE: bool(true),
   S3_BUCKET: z.string().min(3).default('dcat-quality'),
+  /** A stalled S3 request is abandoned (then retried) after this long without an answer. */
+  S3_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+  S3_CONNECT_TIMEOUT_MS: int(5_000, 100, 600_000),
+  /** Attempts of one S3 request by the SDK (exponential backoff) before the job's own retries. */
+  S3_MAX_ATTEMPTS: int(5, 1, 20),
   /** The folder (S3 prefix) holding the pages of the nightly dump. */
   DUMP_PREFIX: z.string().default('dcat/'),
 
@@ -50,6 +55,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^[^/].*\/$/, 'must end with "/" and not start with it')
     .default('runs/'),
+  /** Longest text value stored, in UTF-8 bytes; longer ones are truncated and counted in the run's notes. */
+  MAX_VALUE_BYTES: int(1024 * 1024, 1024, 256 * 1024 * 1024),
   /** Datasets per transform job of a spilled (huge) object. */
   CHUNK_SIZE: int(100, 1, 10_000),
   /** Backpressure: extract waits while this many transform/load jobs of the run are pending. */

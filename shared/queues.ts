@@ -126,23 +126,27 @@ export type Payload<Q extends QueueName> = z.infer<(typeof PAYLOADS)[Q]>;
 
 const day = 24 * 3600;
 
-/** Retry, backoff and retention per queue: the only place they are declared. */
+/**
+ * Retry, backoff and retention per queue: the only place they are declared. The ETL steps retry
+ * transient failures (a service restarting, a network cut) for over a minute: extract 5 + 10 + 20
+ * + 40 s, transform and load 1 + 2 + ... + 64 s. Bad input is never retried (UnrecoverableError).
+ */
 export const JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   extract: {
-    attempts: 3,
+    attempts: 5,
     backoff: { type: 'exponential', delay: 5_000 },
     removeOnComplete: { age: 30 * day, count: 200 },
     removeOnFail: { age: 60 * day, count: 500 },
   },
   // transform jobs carry references, load jobs COPY text: keep few completed ones, Redis stays small
   transform: {
-    attempts: 3,
+    attempts: 8,
     backoff: { type: 'exponential', delay: 1_000 },
     removeOnComplete: { age: day, count: 20 },
     removeOnFail: { age: 30 * day, count: 1000 },
   },
   load: {
-    attempts: 5,
+    attempts: 8,
     backoff: { type: 'exponential', delay: 1_000 },
     removeOnComplete: { age: day, count: 20 },
     removeOnFail: { age: 30 * day, count: 1000 },

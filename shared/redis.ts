@@ -46,3 +46,34 @@ export class ServiceUnreachableError extends Error {
     this.name = 'ServiceUnreachableError';
   }
 }
+
+/**
+ * BullMQ's production guide: Redis must never evict keys (`maxmemory-policy noeviction`), or jobs
+ * vanish under memory pressure and runs never end; and it should persist (AOF), or a restart
+ * loses every queued job. Refuses an evicting Redis; returns warnings for the rest. A Redis that
+ * hides CONFIG (some managed services) gets a warning, not a refusal.
+ */
+export async function checkRedisPolicy(redis: Redis): Promise<string[]> {
+  let policy: string | undefined;
+  let aof: string | undefined;
+  try {
+    const p = (await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+    const a = (await redis.call('CONFIG', 'GET', 'appendonly')) as string[];
+    policy = p[1];
+    aof = a[1];
+  } catch (err) {
+    return [
+      `cannot read the Redis configuration (${(err as Error).message}): make sure maxmemory-policy is noeviction`,
+    ];
+  }
+  if (policy !== undefined && policy !== 'noeviction') {
+    throw new Error(
+      `Redis maxmemory-policy is "${policy}": BullMQ needs "noeviction" (an evicted job is lost and its run never ends); set it with CONFIG SET maxmemory-policy noeviction or in redis.conf`,
+    );
+  }
+  return aof === 'no'
+    ? [
+        'Redis persistence (AOF) is off: a Redis restart loses every queued job; set appendonly yes in production',
+      ]
+    : [];
+}

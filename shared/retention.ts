@@ -25,7 +25,7 @@ async function tableState(client: PoolClient, table: string): Promise<'missing' 
 }
 
 /**
- * Keeps the newest `keep` published runs (by publication time, as `dataset_quality_latest`
+ * Keeps the newest `keep` published runs (by scheduled date, as `dataset_quality_latest`
  * orders them): older ones have their partition detached and dropped, their batch records
  * deleted, and `etl_runs.purged_at` set (the etl_runs row itself stays, for the run history).
  * Also drops the leftover staging tables of runs failed more than a day ago. Published history is
@@ -47,7 +47,7 @@ export async function applyRetention(
   const old = await client.query<{ id: number }>(
     `SELECT id FROM etl_runs
      WHERE status = 'published' AND purged_at IS NULL
-     ORDER BY published_at DESC NULLS LAST, id DESC
+     ORDER BY scheduled_for DESC, id DESC
      OFFSET $1`,
     [keep],
   );

@@ -16,11 +16,18 @@ export function createS3(
   config: Pick<
     Config,
     'S3_ENDPOINT' | 'S3_REGION' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'
-  >,
+  > &
+    Partial<Pick<Config, 'S3_REQUEST_TIMEOUT_MS' | 'S3_CONNECT_TIMEOUT_MS' | 'S3_MAX_ATTEMPTS'>>,
 ): S3Client {
   return new S3Client({
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    // a stalled S3 must not stall a worker: every request has a deadline, then is retried
+    requestHandler: {
+      connectionTimeout: config.S3_CONNECT_TIMEOUT_MS ?? 5_000,
+      requestTimeout: config.S3_REQUEST_TIMEOUT_MS ?? 30_000,
+    },
+    maxAttempts: config.S3_MAX_ATTEMPTS ?? 5,
     ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),
     ...(config.S3_ACCESS_KEY_ID
       ? {

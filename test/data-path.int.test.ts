@@ -209,6 +209,58 @@ describe('data path v2', () => {
   });
 });
 
+describe('input the database cannot store as it is', () => {
+  it('removes NUL bytes, replaces lone surrogates, truncates huge values, counts each, and publishes', async () => {
+    const files: GeneratedFile[] = [];
+    for await (const f of generateDump({ datasets: 30, pages: 1, seed: 67 })) files.push(f);
+    const doc = JSON.parse((await bodyOf(files[0]!)).toString()) as { '@graph': Record<string, unknown>[] };
+    const datasets = doc['@graph'].filter((n) => JSON.stringify(n['@type']).includes('Dataset'));
+    const titleKey = Object.keys(datasets[0]!).find((k) => /title$/.test(k))!;
+    const descriptionKey = Object.keys(datasets[0]!).find((k) => /description$/.test(k)) ?? 'dct:description';
+    datasets[0]![titleKey] = 'Zonage\u0000 PPRN';
+    datasets[1]![titleKey] = 'Cours d\ud800eau';
+    datasets[2]![descriptionKey] = 'x'.repeat(ctx.config.MAX_VALUE_BYTES + 10);
+    await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: ctx.config.S3_BUCKET,
+        Key: 'odd/page-1.json',
+        Body: JSON.stringify(doc),
+      }),
+    );
+    const run = await runToEnd('odd/');
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('published');
+    expect(run.datasets).toBe(30);
+    expect(run.notes).toMatchObject({
+      'nul_bytes_removed:title': 1,
+      'lone_surrogates_replaced:title': 1,
+      'value_truncated:description': 1,
+    });
+    const { rows } = await ctx.pool.query<{ title: string }>(
+      'SELECT title FROM dataset_quality WHERE run_id = $1 AND dataset_uri = ANY($2) ORDER BY title',
+      [run.id, [datasets[0]!['@id'], datasets[1]!['@id']]],
+    );
+    expect(rows.map((r) => r.title)).toEqual(['Cours d\ufffdeau', 'Zonage PPRN']);
+  });
+});
+
+describe('latest means newest', () => {
+  it('the views read the published run with the latest scheduled date, not the one published last', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'newest/', { datasets: 20, pages: 1, seed: 71 });
+    const older = await runToEnd('newest/');
+    const newer = await runToEnd('newest/');
+    const latest = async () =>
+      (await ctx.pool.query<{ run_id: number }>('SELECT DISTINCT run_id FROM dataset_quality_latest')).rows;
+    expect(await latest()).toEqual([{ run_id: newer.id }]);
+    // the run published last was scheduled before the other one (an old failed run retried late)
+    await ctx.pool.query(
+      `UPDATE etl_runs SET scheduled_for = $2::timestamptz - interval '1 day' WHERE id = $1`,
+      [newer.id, older.scheduled_for],
+    );
+    expect(await latest()).toEqual([{ run_id: older.id }]);
+  });
+});
+
 describe('a transform worker killed mid-run', () => {
   function transformProcess(): ChildProcess {
     return spawn(

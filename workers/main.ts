@@ -4,7 +4,7 @@ import { createQueues, closeQueues } from '../shared/bull.js';
 import { createPool, migrate } from '../shared/db.js';
 import { logger } from '../shared/logger.js';
 import { QUEUE_NAMES, type QueueName } from '../shared/queues.js';
-import { createRedis } from '../shared/redis.js';
+import { checkRedisPolicy, createRedis } from '../shared/redis.js';
 import { createS3 } from '../shared/s3.js';
 import type { WorkerDeps } from './deps.js';
 import { createExtractWorker } from './extract/worker.js';
@@ -48,6 +48,7 @@ export async function buildWorkerDeps(
   const s3 = createS3(config);
   const log = logger().child({ component: 'workers' });
   log.level = config.LOG_LEVEL;
+  for (const warning of await checkRedisPolicy(queueConnection)) log.warn(warning);
   return {
     config,
     connection,

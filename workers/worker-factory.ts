@@ -1,4 +1,5 @@
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { failRunIfGoing } from '../shared/runs.js';
 import type { QueueName } from '../shared/queues.js';
 import type { WorkerDeps } from './deps.js';
 import type { StepContext } from './pipeline.js';
@@ -8,6 +9,8 @@ export type Processor = (
   token: string | undefined,
   signal: AbortSignal | undefined,
 ) => Promise<unknown>;
+
+const ETL_QUEUES: ReadonlySet<QueueName> = new Set(['extract', 'transform', 'load']);
 
 /** A processor's view of its BullMQ job: log, progress and data, nothing else. */
 export function stepContext(job: Job, signal?: AbortSignal): StepContext {
@@ -46,6 +49,22 @@ export function createQueueWorker(
   const log = deps.log.child({ queue });
   worker.on('failed', (job, err) => {
     log.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed');
+    // a job BullMQ fails by itself (stalled too often: its worker was killed, or lost its lock)
+    // never reached the processor's own bookkeeping: its run must still end, failed, with the reason
+    if (!job || !ETL_QUEUES.has(queue)) return;
+    const runId = (job.data as { runId?: unknown }).runId;
+    const final =
+      err instanceof UnrecoverableError ||
+      /stalled/i.test(err.message) ||
+      job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (typeof runId !== 'number' || !final) return;
+    const batch = (job.data as { batch?: string }).batch;
+    failRunIfGoing(
+      deps.pool,
+      runId,
+      `${queue}${batch ? ` ${batch}` : ''}: ${err.message}`,
+      String(job.id),
+    ).catch((e: Error) => log.error({ jobId: job.id, err: e.message }, 'could not mark the run failed'));
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
   return worker;

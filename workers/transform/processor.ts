@@ -12,6 +12,7 @@ import { encodeCopyRows } from '../load/copy-text.js';
 import { enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { computeEcospheres } from './ecospheres.js';
 import { computeFair, type FairContext } from './fair.js';
+import { sanitizeRow } from './sanitize.js';
 
 /** COPY text up to this size rides in the load job; larger batches are spilled to S3 (bounded Redis). */
 export const LOAD_INLINE_MAX_BYTES = 1024 * 1024;
@@ -90,6 +91,8 @@ export async function runTransform(
     const records = await readRecords(payload, deps, notes);
     const readMs = Date.now() - started;
     const rows: QualityRow[] = [];
+    const repaired: string[] = [];
+    const limits = { maxValueBytes: deps.config.MAX_VALUE_BYTES };
     const fairCtx = { ...fair, runDate: payload.runDate };
     for (const record of records) {
       let result;
@@ -103,6 +106,11 @@ export async function runTransform(
       }
       result.row.source_object = payload.source.object.index;
       result.row.source_element = record.source.index;
+      const repairs = sanitizeRow(result.row, limits);
+      if (repairs.length > 0) {
+        repaired.push(record.uri);
+        result.notes.push(...repairs);
+      }
       rows.push(result.row);
       for (const note of result.notes) notes[note] = (notes[note] ?? 0) + 1;
     }
@@ -122,6 +130,11 @@ export async function runTransform(
       load.copy = copy;
     }
     await enqueueNext(deps, 'transform', run, payload.batch, load);
+    if (repaired.length > 0) {
+      await ctx.log(
+        `${repaired.length} datasets had text repaired (NUL bytes, lone surrogates, values over MAX_VALUE_BYTES): ${repaired.slice(0, 10).join(', ')}${repaired.length > 10 ? ', ...' : ''}`,
+      );
+    }
     const counted = Object.entries(notes)
       .map(([k, n]) => `${k}=${n}`)
       .join(', ');
