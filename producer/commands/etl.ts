@@ -5,7 +5,7 @@ import { enqueueRun, waitForRun } from '../etl.js';
 import { createProgress } from '../progress.js';
 
 function describe(run: RunRow): string {
-  const parts = [`${run.objects} objects`, `${run.datasets} datasets`];
+  const parts = [`${run.objects_read}/${run.objects} objects read`, `${run.datasets} datasets`];
   if (run.batches !== null) parts.push(`${run.loaded_batches}/${run.batches} batches loaded`);
   else parts.push(`${run.loaded_batches} batches loaded, extract running`);
   return `${run.status} | ${parts.join(' | ')}`;
@@ -26,7 +26,7 @@ export function printRun(run: RunRow): void {
     ['extract', seconds(run.started_at, run.extract_finished_at)],
     ['total', seconds(run.started_at, run.finished_at)],
     ['published', run.published_at?.toISOString() ?? '-'],
-    ['objects', String(run.objects)],
+    ['objects', `${run.objects_read}/${run.objects} read`],
     ['bytes', String(run.bytes)],
     ['datasets', String(run.datasets)],
     ['duplicates dropped', String(run.duplicates)],

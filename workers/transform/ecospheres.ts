@@ -263,7 +263,9 @@ function organisation(ctx: Ctx, root: GraphNode, column: string, ...props: strin
 /** The dataset's CatalogRecords: via foaf:isPrimaryTopicOf, or any record whose primaryTopic is the dataset. */
 function catalogRecordsOf(ctx: Ctx, root: GraphNode): GraphNode[] {
   const found = ctx.linkedNodes(root, 'isPrimaryTopicOf', 'foaf:isPrimaryTopicOf');
-  for (const node of Object.values(ctx.record.nodes)) {
+  const nodes = ctx.record.nodes;
+  for (const id in nodes) {
+    const node = nodes[id]!;
     if (
       hasType(node, 'dcat:CatalogRecord') &&
       !found.includes(node) &&

@@ -243,6 +243,9 @@ function verdictOf(i: MqaIndicator, dataset: Verdicts, dist: Verdicts): boolean 
 }
 
 const DISTRIBUTION_SIDE = MQA_INDICATORS.filter((i) => i.on !== 'dataset');
+const INDICATOR_COLUMNS = MQA_INDICATORS.map((i) => `mqa_${i.id}`);
+const DIMENSION_COLUMNS = MQA_DIMENSIONS.map((d) => `mqa_${d}`);
+const DIMENSION_INDEX = new Map<MqaDimension, number>(MQA_DIMENSIONS.map((d, k) => [d, k]));
 
 /** Points of the distribution-side indicators for one candidate distribution. */
 function distributionPoints(dataset: Verdicts, dist: Verdicts): number {
@@ -282,20 +285,21 @@ export function computeMqa(record: DatasetRecord, opts: MqaOptions = {}): Qualit
   }
 
   const row: QualityRow = {};
-  const byDimension = Object.fromEntries(MQA_DIMENSIONS.map((d) => [d, 0])) as Record<MqaDimension, number>;
+  const byDimension = DIMENSION_COLUMNS.map(() => 0);
   let total = 0;
   let assessable = 0;
-  for (const i of MQA_INDICATORS) {
+  for (let k = 0; k < MQA_INDICATORS.length; k++) {
+    const i = MQA_INDICATORS[k]!;
     const v = verdictOf(i, dataset, best);
-    row[`mqa_${i.id}`] = v;
+    row[INDICATOR_COLUMNS[k]!] = v;
     if (v === null) continue;
     assessable += i.points;
     if (v) {
       total += i.points;
-      byDimension[i.dimension] += i.points;
+      byDimension[DIMENSION_INDEX.get(i.dimension)!]! += i.points;
     }
   }
-  for (const d of MQA_DIMENSIONS) row[`mqa_${d}`] = byDimension[d];
+  for (let k = 0; k < DIMENSION_COLUMNS.length; k++) row[DIMENSION_COLUMNS[k]!] = byDimension[k]!;
   row.mqa_total = total;
   row.mqa_assessable = assessable;
   row.mqa_rating = mqaRating(total, assessable);

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { QUALITY_COLUMNS, type QualityRow } from '../../shared/columns.js';
+import { ECOSPHERES_COLUMNS, QUALITY_COLUMNS, type QualityRow } from '../../shared/columns.js';
 import type { LoadPayload, RunRef, TransformPayload } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
 import { markFailed, markRunning } from '../../shared/runs.js';
@@ -26,12 +26,27 @@ export async function computeRow(
   const fair = await computeFair(record, ctx);
   const notes = eco.notes.length === 0 ? fair.notes : [...eco.notes, ...fair.notes];
   if (record.dangling?.length) notes.push('dangling_reference');
-  // one object grown in place: spreading ~70 keys into a fresh literal costs more than the indicators
-  const row = Object.assign(eco.row, fair.row);
-  row.dataset_uri = record.uri;
-  row.source_key = record.source.key;
-  return { row, notes };
+  return { row: mergeRow(record, eco.row, fair.row), notes };
 }
+
+/**
+ * The whole row as one object literal with every column in a fixed order, compiled once from the
+ * column declarations: V8 then gives every row the same fast shape. Growing a row key by key
+ * (spread, Object.assign) turns each into a slow dictionary, which cost more than the indicators.
+ */
+const mergeRow = ((): ((record: DatasetRecord, eco: QualityRow, fair: QualityRow) => QualityRow) => {
+  const eco = new Set(ECOSPHERES_COLUMNS.map((c) => c.name));
+  const fields = QUALITY_COLUMNS.map(
+    (c) => `${JSON.stringify(c.name)}: ${eco.has(c.name) ? 'e' : 'f'}[${JSON.stringify(c.name)}]`,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the column list above, no input
+  return new Function(
+    'r',
+    'e',
+    'f',
+    `return { dataset_uri: r.uri, source_key: r.source.key, source_object: null, source_element: null, ${fields.join(', ')} };`,
+  ) as (record: DatasetRecord, eco: QualityRow, fair: QualityRow) => QualityRow;
+})();
 
 export interface TransformResult {
   runId: number;
