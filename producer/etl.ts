@@ -20,20 +20,68 @@ export async function enqueueRun(
 
 export class RunTimeoutError extends Error {}
 
-/** Polls etl_runs until the run is published or failed (or the timeout passes). */
+export class NoWorkerError extends Error {}
+
+/** The stage a run is waiting on, for the "is any worker there?" check. */
+export function waitingStage(run: RunRow): 'extract' | 'transform' | 'load' {
+  if (run.status === 'queued' || run.extract_finished_at === null) return 'extract';
+  return 'transform';
+}
+
+/**
+ * Polls etl_runs until the run is published or failed (or the timeout passes). It follows the
+ * run, not the connection: a failing poll (PostgreSQL restarting) is reported through `onProblem`
+ * and tried again until the deadline. With `workers`, it fails with a NoWorkerError when no worker
+ * has served the stage the run waits on for `noWorkerMs` (default 10 s).
+ */
 export async function waitForRun(
   pool: Pool,
   runId: number,
-  opts: { timeoutMs?: number; onProgress?: (run: RunRow) => void; intervalMs?: number } = {},
+  opts: {
+    timeoutMs?: number;
+    onProgress?: (run: RunRow) => void;
+    onProblem?: (message: string) => void;
+    intervalMs?: number;
+    workers?: (stage: 'extract' | 'transform' | 'load') => Promise<number>;
+    noWorkerMs?: number;
+  } = {},
 ): Promise<RunRow> {
   const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
+  let lonelySince: number | undefined;
+  let lastWorkerCheck = 0;
   for (;;) {
-    const run = await getRun(pool, runId);
-    if (!run) throw new Error(`run ${runId} does not exist`);
-    opts.onProgress?.(run);
-    if (run.status === 'published' || run.status === 'failed') return run;
+    let run: RunRow | undefined;
+    let readFailed = false;
+    try {
+      run = await getRun(pool, runId);
+    } catch (err) {
+      readFailed = true;
+      opts.onProblem?.(`cannot read run ${runId} (${(err as Error).message}): retrying`);
+    }
+    if (run === undefined && !readFailed) throw new Error(`run ${runId} does not exist`);
+    if (run) {
+      opts.onProgress?.(run);
+      if (run.status === 'published' || run.status === 'failed') return run;
+      if (opts.workers && Date.now() - lastWorkerCheck >= 1_000) {
+        lastWorkerCheck = Date.now();
+        const stage = waitingStage(run);
+        const count = await opts.workers(stage).catch(() => undefined);
+        if (count === 0) {
+          lonelySince ??= Date.now();
+          if (Date.now() - lonelySince >= (opts.noWorkerMs ?? 10_000)) {
+            throw new NoWorkerError(
+              `run ${runId} is ${run.status} but no worker serves the ${stage} queue: start one with \`dcat-quality workers\` (the run goes on once one does)`,
+            );
+          }
+        } else if (count !== undefined) {
+          lonelySince = undefined;
+        }
+      }
+    }
     if (Date.now() > deadline)
-      throw new RunTimeoutError(`run ${runId} still ${run.status} after ${opts.timeoutMs} ms`);
+      throw new RunTimeoutError(
+        `run ${runId} still ${run?.status ?? 'unknown'} after ${Math.round((opts.timeoutMs ?? 0) / 1000)} s`,
+      );
     await sleep(opts.intervalMs ?? 200);
   }
 }

@@ -14,6 +14,7 @@ export function createProgress(title: string) {
     : undefined;
   let started = false;
   let lastLabel = '';
+  let lastNote = '';
   return {
     update(value: number, total: number, label: string) {
       if (bar) {
@@ -25,6 +26,12 @@ export function createProgress(title: string) {
         process.stderr.write(`${title}: ${label}\n`);
       }
       lastLabel = label;
+    },
+    /** A passing problem (a service blip), said once until it changes. */
+    note(message: string) {
+      if (message === lastNote) return;
+      lastNote = message;
+      process.stderr.write(`${tty ? '\n' : ''}${title}: ${message}\n`);
     },
     stop() {
       if (bar && started) bar.stop();

@@ -109,6 +109,20 @@ describe('dcat-quality CLI', () => {
     expect(r.stderr).toMatch(/Redis is unreachable at redis:\/\/127\.0\.0\.1:1/);
   });
 
+  it('etl run --wait fails within seconds when no worker serves extract', { timeout: 40_000 }, async () => {
+    const started = Date.now();
+    const r = await cli(['etl', 'run', '--wait'], { QUEUE_PREFIX: `${ctx.config.QUEUE_PREFIX}-lonely` }).done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no worker serves the extract queue: start one with `dcat-quality workers`/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('refuses a --timeout that is not a positive number of seconds', async () => {
+    const r = await cli(['etl', 'run', '--wait', '--timeout', 'abc']).done;
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/expected a positive number of seconds, got "abc"/);
+  });
+
   it('workers stop gracefully on SIGTERM', async () => {
     let started!: () => void;
     const ready = new Promise<void>((r) => (started = r));

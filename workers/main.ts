@@ -49,6 +49,16 @@ export async function buildWorkerDeps(
   const log = logger().child({ component: 'workers' });
   log.level = config.LOG_LEVEL;
   for (const warning of await checkRedisPolicy(queueConnection)) log.warn(warning);
+  // a Redis blip is reported once per second at most, on the log, never as raw stack traces
+  let lastRedisError = 0;
+  const onRedisError = (err: Error) => {
+    if (Date.now() - lastRedisError < 1_000) return;
+    lastRedisError = Date.now();
+    log.warn({ err: err.message }, `Redis connection error (REDIS_URL): ${err.message}; reconnecting`);
+  };
+  connection.on('error', onRedisError);
+  queueConnection.on('error', onRedisError);
+  for (const q of Object.values(queues)) q.on('error', onRedisError);
   return {
     config,
     connection,

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { listRuns, getRun, type RunRow } from '../../shared/runs.js';
 import { connectProducer } from '../connect.js';
 import { enqueueRun, waitForRun } from '../etl.js';
@@ -11,7 +11,15 @@ function describe(run: RunRow): string {
   return `${run.status} | ${parts.join(' | ')}`;
 }
 
-function seconds(from: Date | null, to: Date | null): string {
+/** A positive number of seconds, or a clear refusal. */
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(n > 0))
+    throw new InvalidArgumentError(`expected a positive number of seconds, got "${value}"`);
+  return n;
+}
+
+function duration(from: Date | null, to: Date | null): string {
   return from && to ? `${((to.getTime() - from.getTime()) / 1000).toFixed(1)} s` : '-';
 }
 
@@ -23,8 +31,8 @@ export function printRun(run: RunRow): void {
     ['prefix', run.prefix],
     ['scheduled for', run.scheduled_for.toISOString()],
     ['started', run.started_at?.toISOString() ?? '-'],
-    ['extract', seconds(run.started_at, run.extract_finished_at)],
-    ['total', seconds(run.started_at, run.finished_at)],
+    ['extract', duration(run.started_at, run.extract_finished_at)],
+    ['total', duration(run.started_at, run.finished_at)],
     ['published', run.published_at?.toISOString() ?? '-'],
     ['objects', `${run.objects_read}/${run.objects} read`],
     ['bytes', String(run.bytes)],
@@ -45,7 +53,12 @@ export function register(program: Command): void {
     .description('enqueue an ETL run now (workers must be running, see `dcat-quality workers`)')
     .option('--prefix <prefix>', 'S3 prefix of the dump (default: DUMP_PREFIX)')
     .option('--wait', 'show progress and exit 0 when published, 1 when failed')
-    .option('--timeout <seconds>', 'with --wait: give up after this many seconds', Number)
+    .option(
+      '--timeout <seconds>',
+      'with --wait: give up after this many seconds (default 7200)',
+      seconds,
+      7200,
+    )
     .action(async (opts: { prefix?: string; wait?: boolean; timeout?: number }) => {
       const ctx = await connectProducer();
       try {
@@ -53,12 +66,18 @@ export function register(program: Command): void {
         console.log(`run ${runId} enqueued (prefix ${opts.prefix ?? ctx.config.DUMP_PREFIX})`);
         if (!opts.wait) return;
         const progress = createProgress(`run ${runId}`);
-        const run = await waitForRun(ctx.pool, runId, {
-          timeoutMs: opts.timeout ? opts.timeout * 1000 : undefined,
-          onProgress: (r) =>
-            progress.update(r.loaded_batches, r.batches ?? r.loaded_batches + 1, describe(r)),
-        });
-        progress.stop();
+        let run;
+        try {
+          run = await waitForRun(ctx.pool, runId, {
+            timeoutMs: (opts.timeout ?? 7200) * 1000,
+            onProgress: (r) =>
+              progress.update(r.loaded_batches, r.batches ?? r.loaded_batches + 1, describe(r)),
+            onProblem: (message) => progress.note(message),
+            workers: (stage) => ctx.queues[stage].getWorkersCount(),
+          });
+        } finally {
+          progress.stop();
+        }
         if (run.status === 'published') {
           console.log(`run ${runId} published: ${run.datasets} datasets from ${run.objects} objects`);
         } else {
@@ -99,7 +118,7 @@ export function register(program: Command): void {
         if (runs.length === 0) console.log('no runs yet: `dcat-quality etl run`');
         for (const r of runs) {
           console.log(
-            `${String(r.id).padStart(6)}  ${r.status.padEnd(9)}  ${r.created_at.toISOString()}  ${String(r.datasets).padStart(7)} datasets  ${seconds(r.started_at, r.finished_at).padStart(9)}  ${r.error ?? ''}`,
+            `${String(r.id).padStart(6)}  ${r.status.padEnd(9)}  ${r.created_at.toISOString()}  ${String(r.datasets).padStart(7)} datasets  ${duration(r.started_at, r.finished_at).padStart(9)}  ${r.error ?? ''}`,
           );
         }
       } finally {

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestContext, type TestContext } from './helpers/context.js';
+import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
+import { buildWorkerDeps, startWorkers } from '../workers/main.js';
+import { enqueueRun, waitForRun } from '../producer/etl.js';
+import { writeDumpToS3 } from '../shared/synthetic/generate.js';
+import { getRun } from '../shared/runs.js';
+import { checkRedisPolicy } from '../shared/redis.js';
+
+/**
+ * Outages of PostgreSQL, S3 and Redis while a run goes on, through a TCP proxy between the
+ * workers and each service (the shared services themselves are never restarted): the workers ride
+ * them out and the run publishes with exact counts.
+ */
+let ctx: TestContext;
+const proxies: Record<'pg' | 's3' | 'redis', FaultProxy | undefined> = {
+  pg: undefined,
+  s3: undefined,
+  redis: undefined,
+};
+let deps: Awaited<ReturnType<typeof buildWorkerDeps>>;
+let workers: Awaited<ReturnType<typeof startWorkers>>;
+
+const hostPort = (url: string) => {
+  const u = new URL(url);
+  return { host: u.hostname === 'localhost' ? '127.0.0.1' : u.hostname, port: Number(u.port) };
+};
+
+beforeAll(async () => {
+  ctx = await createTestContext({ S3_REQUEST_TIMEOUT_MS: '1000', S3_CONNECT_TIMEOUT_MS: '1000' });
+  proxies.pg = await startFaultProxy({
+    ...hostPort(ctx.config.DATABASE_URL),
+    port: hostPort(ctx.config.DATABASE_URL).port || 5432,
+  });
+  proxies.s3 = await startFaultProxy(hostPort(ctx.config.S3_ENDPOINT));
+  proxies.redis = await startFaultProxy({
+    ...hostPort(ctx.config.REDIS_URL),
+    port: hostPort(ctx.config.REDIS_URL).port || 6379,
+  });
+  deps = await buildWorkerDeps({
+    ...ctx.config,
+    DATABASE_URL: proxies.pg.via(ctx.config.DATABASE_URL),
+    S3_ENDPOINT: proxies.s3.via(ctx.config.S3_ENDPOINT),
+    REDIS_URL: proxies.redis.via(ctx.config.REDIS_URL),
+  });
+  workers = await startWorkers(deps, ['extract', 'transform', 'load']);
+});
+
+afterAll(async () => {
+  for (const p of Object.values(proxies)) p?.heal();
+  await workers?.close();
+  await deps?.close();
+  for (const p of Object.values(proxies)) await p?.close();
+  await ctx?.cleanup();
+});
+
+/** Runs a dump, breaking one service's link once the run is under way, for `ms`. */
+async function runThrough(prefix: string, fault: () => void, ms: number) {
+  const summary = await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, prefix, {
+    datasets: 1200,
+    pages: 24,
+    seed: 73,
+    duplicates: 6,
+  });
+  const { runId } = await enqueueRun({ ...deps, pool: ctx.pool }, { prefix, trigger: 'test' });
+  for (let i = 0; i < 600; i++) {
+    const run = await getRun(ctx.pool, runId);
+    if ((run?.loaded_batches ?? 0) >= 2) break;
+    await sleep(10);
+  }
+  fault();
+  await sleep(ms);
+  for (const p of Object.values(proxies)) p?.heal();
+  const run = await waitForRun(ctx.pool, runId, { timeoutMs: 150_000, intervalMs: 100 });
+  return { run, summary };
+}
+
+describe('outages while a run goes on', () => {
+  it(
+    'a PostgreSQL cut: the workers do not crash, the run publishes with exact counts',
+    { timeout: 180_000 },
+    async () => {
+      const { run, summary } = await runThrough('pg-cut/', () => proxies.pg!.cut(), 3_000);
+      expect(run.error).toBeNull();
+      expect(run.status).toBe('published');
+      expect(run.datasets).toBe(summary.datasets);
+      expect(run.duplicates).toBe(summary.datasetNodes - summary.datasets);
+    },
+  );
+
+  it('a stalled S3: requests time out and are retried, the run publishes', { timeout: 180_000 }, async () => {
+    const { run, summary } = await runThrough('s3-stall/', () => proxies.s3!.stall(), 3_000);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('published');
+    expect(run.datasets).toBe(summary.datasets);
+  });
+
+  it('a Redis cut: the workers reconnect, the run publishes', { timeout: 180_000 }, async () => {
+    const { run, summary } = await runThrough('redis-cut/', () => proxies.redis!.cut(), 3_000);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('published');
+    expect(run.datasets).toBe(summary.datasets);
+  });
+});
+
+describe('Redis as the production guide says', () => {
+  it('accepts a noeviction Redis and warns when AOF is off', async () => {
+    const policy = (await ctx.redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
+    const aof = (await ctx.redis.call('CONFIG', 'GET', 'appendonly')) as string[];
+    expect(policy[1]).toBe('noeviction');
+    const warnings = await checkRedisPolicy(ctx.redis);
+    if (aof[1] === 'no') expect(warnings.join(' ')).toMatch(/AOF\) is off/);
+    else expect(warnings).toEqual([]);
+  });
+});
