@@ -1,4 +1,4 @@
-import { getConfig, type Config } from '../shared/config.js';
+import { getConfig, redactUrl, type Config } from '../shared/config.js';
 import { closeQueues, createQueues, type Queues } from '../shared/bull.js';
 import { assertDatabaseReachable, createPool, migrate, type Pool } from '../shared/db.js';
 import { assertRedisReachable, createRedis } from '../shared/redis.js';
@@ -17,9 +17,18 @@ export interface ProducerContext {
 export async function connectProducer(config: Config = getConfig()): Promise<ProducerContext> {
   await Promise.all([assertRedisReachable(config.REDIS_URL), assertDatabaseReachable(config.DATABASE_URL)]);
   const redis = createRedis(config.REDIS_URL, 'worker');
+  // a Redis blip during `--wait` is said once a minute in one line, never as stack traces
+  let said = 0;
+  const onError = (err: Error) => {
+    if (Date.now() - said < 60_000) return;
+    said = Date.now();
+    console.error(`Redis (REDIS_URL ${redactUrl(config.REDIS_URL)}): ${err.message}; reconnecting`);
+  };
+  redis.on('error', onError);
   const pool = createPool(config.DATABASE_URL, 2);
   await migrate(pool);
   const queues = createQueues(config, redis);
+  for (const q of Object.values(queues)) q.on('error', onError);
   return {
     config,
     pool,

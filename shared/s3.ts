@@ -73,7 +73,7 @@ export async function getObjectStream(
       throw new ObjectChangedError(
         `${where} changed since it was listed (ETag is no longer ${bareEtag(etag)})`,
       );
-    throw err;
+    throw namedS3Error(where, err);
   }
   if (etag && bareEtag(out.ETag) !== bareEtag(etag)) {
     (out.Body as Readable | undefined)?.destroy?.();
@@ -83,6 +83,23 @@ export async function getObjectStream(
   }
   if (!out.Body) throw new Error(`${where}: empty body`);
   return out.Body as Readable;
+}
+
+/**
+ * An S3 failure that says which object it was about; a missing object keeps its name (NoSuchKey)
+ * so callers can tell it apart, and its $metadata.
+ */
+function namedS3Error(where: string, err: unknown): Error {
+  const e = err as Error & { $metadata?: unknown; code?: string };
+  if (e.name === 'NoSuchKey' || !(e instanceof Error)) return e;
+  const out = new Error(
+    `S3 request for ${where} failed: ${e.message || e.name || e.code} (check S3_ENDPOINT and the bucket)`,
+    {
+      cause: err,
+    },
+  );
+  out.name = e.name;
+  return Object.assign(out, { $metadata: e.$metadata });
 }
 
 function isPreconditionFailed(err: unknown): boolean {
@@ -133,7 +150,7 @@ export async function getObjectBytes(
       throw new ObjectChangedError(
         `${where} changed since it was listed (ETag is no longer ${bareEtag(opts.etag)})`,
       );
-    throw err;
+    throw namedS3Error(where, err);
   }
   if (opts.etag && bareEtag(out.ETag) !== bareEtag(opts.etag)) {
     (out.Body as Readable | undefined)?.destroy?.();

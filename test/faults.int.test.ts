@@ -7,6 +7,7 @@ import { enqueueRun, waitForRun } from '../producer/etl.js';
 import { writeDumpToS3 } from '../shared/synthetic/generate.js';
 import { getRun } from '../shared/runs.js';
 import { checkRedisPolicy } from '../shared/redis.js';
+import { reconcileRuns } from '../workers/reconcile.js';
 
 /**
  * Outages of PostgreSQL, S3 and Redis while a run goes on, through a TCP proxy between the
@@ -101,6 +102,28 @@ describe('outages while a run goes on', () => {
     expect(run.error).toBeNull();
     expect(run.status).toBe('published');
     expect(run.datasets).toBe(summary.datasets);
+  });
+});
+
+describe('a run always ends', () => {
+  it('fails a queued run whose extract job never reached Redis, and a running run whose jobs are gone', async () => {
+    const { rows } = await ctx.pool.query<{ id: number }>(
+      `INSERT INTO etl_runs (status, prefix, created_at, started_at) VALUES
+         ('queued', 'dcat/', now() - interval '10 minutes', NULL),
+         ('running', 'dcat/', now() - interval '10 minutes', now() - interval '10 minutes'),
+         ('queued', 'dcat/', now(), NULL)
+       RETURNING id`,
+    );
+    const [queued, running, fresh] = rows.map((r) => r.id);
+    const suspects = new Map<number, number>();
+    // first look: the running one becomes a suspect, the old queued one fails, the fresh one waits
+    expect(await reconcileRuns(deps, suspects, { lostGraceMs: 0 })).toEqual([queued]);
+    expect(await reconcileRuns(deps, suspects, { lostGraceMs: 0 })).toEqual([running]);
+    const after = await Promise.all([queued!, running!, fresh!].map((id) => getRun(ctx.pool, id)));
+    expect(after.map((r) => r!.status)).toEqual(['failed', 'failed', 'queued']);
+    expect(after[0]!.error).toMatch(/was queued but its extract job .* is not in Redis .*enqueue a new run/);
+    expect(after[1]!.error).toMatch(/has no job left in Redis \(its extract lost/);
+    await ctx.pool.query('DELETE FROM etl_runs WHERE id = ANY($1)', [[queued, running, fresh]]);
   });
 });
 

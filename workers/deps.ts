@@ -15,6 +15,8 @@ export interface WorkerDeps {
   pool: Pool;
   s3: S3Client;
   log: Logger;
+  /** Aborted when the process stops its workers (SIGTERM): long waits give up at once. */
+  shutdown?: AbortController;
   /** Test-only fault injection points; never set in production. */
   hooks?: {
     /** Before a transform reads what its job names. */

@@ -7,6 +7,7 @@ import { QUEUE_NAMES, type QueueName } from '../shared/queues.js';
 import { checkRedisPolicy, createRedis } from '../shared/redis.js';
 import { createS3 } from '../shared/s3.js';
 import type { WorkerDeps } from './deps.js';
+import { startReconciler } from './reconcile.js';
 import { createExtractWorker } from './extract/worker.js';
 import { createTransformWorker } from './transform/worker.js';
 import { createLoadWorker } from './load/worker.js';
@@ -67,6 +68,7 @@ export async function buildWorkerDeps(
     s3,
     log,
     hooks,
+    shutdown: new AbortController(),
     async close() {
       await closeQueues(queues);
       await pool.end();
@@ -84,9 +86,14 @@ export async function startWorkers(
 ): Promise<{ close(): Promise<void> }> {
   const workers = roles.map((role) => ROLES[role](deps));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  // the process that runs extract also looks for runs whose jobs are gone
+  const reconciler = roles.includes('extract') ? startReconciler(deps) : undefined;
   deps.log.info({ roles }, 'workers started');
   return {
     async close() {
+      reconciler?.stop();
+      // a job waiting for room (extract's backpressure) gives up now instead of holding SIGTERM
+      deps.shutdown?.abort();
       await Promise.all(workers.map((w) => w.close()));
       deps.log.info({ roles }, 'workers stopped');
     },

@@ -61,7 +61,8 @@ async function waitForRoom(deps: WorkerDeps, max: number, signal?: AbortSignal):
     ]);
     const pending = Object.values(t).reduce((a, b) => a + b, 0) + Object.values(l).reduce((a, b) => a + b, 0);
     if (pending < max) return;
-    if (signal?.aborted) throw new Error('extract cancelled');
+    if (signal?.aborted || deps.shutdown?.signal.aborted)
+      throw new Error('extract interrupted: the worker is stopping (the job resumes from its checkpoint)');
     await sleep(pause);
   }
 }

@@ -91,7 +91,7 @@ async function* readElements(
       for (const ev of events) {
         if (ev.kind === 'node') {
           decide();
-          batch.push({ index: ev.index, nodes: expander.expand(ev.value, ev.index) });
+          batch.push({ index: ev.index, nodes: expandElement(src.key, expander, ev.value, ev.index) });
         } else if (ev.kind === 'context') {
           if (!doc.known) {
             doc.context = ev.value;
@@ -122,6 +122,22 @@ async function* readElements(
     }
     doc.context = await findContext(src, makeScanner);
     doc.known = true;
+  }
+}
+
+/** One element expanded; nesting deeper than the expander follows is bad input, not a crash. */
+export function expandElement(key: string, expander: Expander, value: unknown, index: number) {
+  try {
+    return expander.expand(value, index);
+  } catch (err) {
+    if (err instanceof RangeError) {
+      throw new InputError({
+        key,
+        problem: 'nesting too deep',
+        detail: `@graph element ${index} nests deeper than the reader follows (${err.message})`,
+      });
+    }
+    throw err;
   }
 }
 

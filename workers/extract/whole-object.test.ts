@@ -80,6 +80,17 @@ describe('readWholeObject', () => {
     expect(scalar.message).toMatch(/^s\.json: unexpected JSON-LD shape: .*not an object or an array/);
   });
 
+  it('refuses nesting deeper than the reader follows as bad input, naming the key and element, both ways', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const body = Buffer.from(
+      `{"@graph": [{"@id": "https://x/d/9", "@type": "http://www.w3.org/ns/dcat#Dataset", "http://purl.org/dc/terms/title": ${deep}}]}`,
+    );
+    const whole = await caught(readWholeObject('deep.json', body, { maxBytes: MAX }));
+    expect(whole.message).toMatch(/^deep\.json: nesting too deep: @graph element 0 /);
+    const stream = await caught(streamed('deep.json', body));
+    expect(stream.message).toMatch(/^deep\.json: nesting too deep: @graph element 0 /);
+  });
+
   it('lists dangling references to blank nodes and awaited properties, not to vocabulary IRIs', async () => {
     const doc = {
       '@context': { dcat: 'http://www.w3.org/ns/dcat#', dct: 'http://purl.org/dc/terms/' },

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import type { DatasetRecord, GraphNode } from '../../shared/record.js';
 import { Expander } from './expand.js';
 import { InputError } from './input-error.js';
-import { readDatasetRecords } from './read-object.js';
+import { expandElement, readDatasetRecords } from './read-object.js';
 import { DATASET_TYPE, WAIT_PROPERTIES, mergeNodes, nodeMap } from './resolver.js';
 
 /** What reading one whole object found, besides its records. */
@@ -110,20 +110,7 @@ export async function readWholeObject(
   const datasets: { id: string; index: number }[] = [];
   const isDataset = new Set<string>();
   for (let index = 0; index < elements.length; index++) {
-    let nodes: GraphNode[];
-    try {
-      nodes = expander.expand(elements[index], index);
-    } catch (err) {
-      if (err instanceof RangeError) {
-        throw new InputError({
-          key,
-          problem: 'nesting too deep',
-          detail: `@graph element ${index} nests deeper than the reader follows (${err.message})`,
-        });
-      }
-      throw err;
-    }
-    for (const node of nodes) {
+    for (const node of expandElement(key, expander, elements[index], index)) {
       const prev = store.get(node.id);
       const merged = prev ? mergeNodes(prev, node) : node;
       store.set(node.id, merged);
