@@ -26,6 +26,8 @@ export function createS3(
     requestHandler: {
       connectionTimeout: config.S3_CONNECT_TIMEOUT_MS ?? 5_000,
       requestTimeout: config.S3_REQUEST_TIMEOUT_MS ?? 30_000,
+      // without it the SDK only warns and the request hangs on
+      throwOnRequestTimeout: true,
     },
     maxAttempts: config.S3_MAX_ATTEMPTS ?? 5,
     ...(config.S3_ENDPOINT ? { endpoint: config.S3_ENDPOINT } : {}),

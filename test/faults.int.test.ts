@@ -56,6 +56,9 @@ afterAll(async () => {
   await ctx?.cleanup();
 });
 
+/** How long each outage lasts (FAULT_OUTAGE_MS=60000 for the one-minute outages of the README). */
+const OUTAGE_MS = Number(process.env.FAULT_OUTAGE_MS ?? 3_000);
+
 /** Runs a dump, breaking one service's link once the run is under way, for `ms`. */
 async function runThrough(prefix: string, fault: () => void, ms: number) {
   const summary = await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, prefix, {
@@ -73,16 +76,20 @@ async function runThrough(prefix: string, fault: () => void, ms: number) {
   fault();
   await sleep(ms);
   for (const p of Object.values(proxies)) p?.heal();
+  const healed = Date.now();
   const run = await waitForRun(ctx.pool, runId, { timeoutMs: 150_000, intervalMs: 100 });
+  console.log(
+    `${prefix} outage ${ms} ms: published ${((Date.now() - healed) / 1000).toFixed(1)} s after the link came back`,
+  );
   return { run, summary };
 }
 
 describe('outages while a run goes on', () => {
   it(
     'a PostgreSQL cut: the workers do not crash, the run publishes with exact counts',
-    { timeout: 180_000 },
+    { timeout: 300_000 },
     async () => {
-      const { run, summary } = await runThrough('pg-cut/', () => proxies.pg!.cut(), 3_000);
+      const { run, summary } = await runThrough('pg-cut/', () => proxies.pg!.cut(), OUTAGE_MS);
       expect(run.error).toBeNull();
       expect(run.status).toBe('published');
       expect(run.datasets).toBe(summary.datasets);
@@ -90,15 +97,15 @@ describe('outages while a run goes on', () => {
     },
   );
 
-  it('a stalled S3: requests time out and are retried, the run publishes', { timeout: 180_000 }, async () => {
-    const { run, summary } = await runThrough('s3-stall/', () => proxies.s3!.stall(), 3_000);
+  it('a stalled S3: requests time out and are retried, the run publishes', { timeout: 300_000 }, async () => {
+    const { run, summary } = await runThrough('s3-stall/', () => proxies.s3!.stall(), OUTAGE_MS);
     expect(run.error).toBeNull();
     expect(run.status).toBe('published');
     expect(run.datasets).toBe(summary.datasets);
   });
 
-  it('a Redis cut: the workers reconnect, the run publishes', { timeout: 180_000 }, async () => {
-    const { run, summary } = await runThrough('redis-cut/', () => proxies.redis!.cut(), 3_000);
+  it('a Redis cut: the workers reconnect, the run publishes', { timeout: 300_000 }, async () => {
+    const { run, summary } = await runThrough('redis-cut/', () => proxies.redis!.cut(), OUTAGE_MS);
     expect(run.error).toBeNull();
     expect(run.status).toBe('published');
     expect(run.datasets).toBe(summary.datasets);
