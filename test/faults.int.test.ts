@@ -8,6 +8,7 @@ import { writeDumpToS3 } from '../shared/synthetic/generate.js';
 import { getRun } from '../shared/runs.js';
 import { checkRedisPolicy } from '../shared/redis.js';
 import { reconcileRuns } from '../workers/reconcile.js';
+import { createQueueWorker } from '../workers/worker-factory.js';
 
 /**
  * Outages of PostgreSQL, S3 and Redis while a run goes on, through a TCP proxy between the
@@ -131,6 +132,36 @@ describe('a run always ends', () => {
     expect(after[0]!.error).toMatch(/was queued but its extract job .* is not in Redis .*enqueue a new run/);
     expect(after[1]!.error).toMatch(/has no job left in Redis \(its extract lost/);
     await ctx.pool.query('DELETE FROM etl_runs WHERE id = ANY($1)', [[queued, running, fresh]]);
+  });
+});
+
+describe('a job BullMQ fails by itself', () => {
+  it('fails its run with the reason (stalled more than allowable)', async () => {
+    const { rows } = await ctx.pool.query<{ id: number; token: string }>(
+      `INSERT INTO etl_runs (status, prefix, started_at) VALUES ('running', 'dcat/', now()) RETURNING id, token`,
+    );
+    const run = rows[0]!;
+    const job = await deps.queues.transform.add(
+      'transform',
+      { runId: run.id, runToken: run.token, batch: 'o3c0' },
+      { jobId: `run${run.id}-${run.token}-transform-o3c0`, delay: 600_000 },
+    );
+    const worker = createQueueWorker(deps, 'transform', () => Promise.resolve(), { concurrency: 1 });
+    try {
+      // what BullMQ's stalled-jobs check emits when it moves a job to failed
+      worker.emit('failed', job, new Error('job stalled more than allowable limit'), 'active');
+      let after: Awaited<ReturnType<typeof getRun>>;
+      for (let i = 0; i < 100 && after?.status !== 'failed'; i++) {
+        await sleep(20);
+        after = await getRun(ctx.pool, run.id);
+      }
+      expect(after).toMatchObject({ status: 'failed', failed_job: job.id });
+      expect(after?.error).toBe('transform o3c0: job stalled more than allowable limit');
+    } finally {
+      await worker.close();
+      await job.remove();
+      await ctx.pool.query('DELETE FROM etl_runs WHERE id = $1', [run.id]);
+    }
   });
 });
 
