@@ -165,6 +165,43 @@ describe('a job BullMQ fails by itself', () => {
   });
 });
 
+describe('stopping a worker', () => {
+  it(
+    'SIGTERM (close) interrupts extract waiting for room at once; the job stays retryable',
+    { timeout: 60_000 },
+    async () => {
+      const config = {
+        ...ctx.config,
+        QUEUE_PREFIX: `${ctx.config.QUEUE_PREFIX}-stop`,
+        MAX_PENDING_CHUNKS: 1,
+      };
+      await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'stop/', { datasets: 60, pages: 6, seed: 79 });
+      const lone = await buildWorkerDeps(config);
+      // extract alone: its first transform job is never taken, so it waits for room
+      const running = await startWorkers(lone, ['extract']);
+      try {
+        const { runId, jobId } = await enqueueRun(
+          { ...lone, pool: ctx.pool },
+          { prefix: 'stop/', trigger: 'test' },
+        );
+        for (let i = 0; i < 500 && (await lone.queues.transform.getWaitingCount()) === 0; i++)
+          await sleep(20);
+        expect(await lone.queues.transform.getWaitingCount()).toBe(1);
+        const t0 = Date.now();
+        await running.close();
+        expect(Date.now() - t0).toBeLessThan(5_000);
+        const job = await lone.queues.extract.getJob(jobId);
+        expect(job?.failedReason).toMatch(/extract interrupted: the worker is stopping/);
+        expect(await job?.getState()).toBe('delayed'); // retried with backoff, resuming from its checkpoint
+        expect((await getRun(ctx.pool, runId))?.status).toBe('running');
+      } finally {
+        await Promise.all(Object.values(lone.queues).map((q) => q.obliterate({ force: true })));
+        await lone.close();
+      }
+    },
+  );
+});
+
 describe('Redis as the production guide says', () => {
   it('accepts a noeviction Redis and warns when AOF is off', async () => {
     const policy = (await ctx.redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];

@@ -68,7 +68,6 @@ export async function buildWorkerDeps(
     s3,
     log,
     hooks,
-    shutdown: new AbortController(),
     async close() {
       await closeQueues(queues);
       await pool.end();
@@ -84,6 +83,9 @@ export async function startWorkers(
   deps: WorkerDeps,
   roles: QueueName[],
 ): Promise<{ close(): Promise<void> }> {
+  // one stop signal per start: workers started again on the same deps wait normally
+  const shutdown = new AbortController();
+  deps.shutdown = shutdown;
   const workers = roles.map((role) => ROLES[role](deps));
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   // the process that runs extract also looks for runs whose jobs are gone
@@ -93,7 +95,7 @@ export async function startWorkers(
     async close() {
       reconciler?.stop();
       // a job waiting for room (extract's backpressure) gives up now instead of holding SIGTERM
-      deps.shutdown?.abort();
+      shutdown.abort();
       await Promise.all(workers.map((w) => w.close()));
       deps.log.info({ roles }, 'workers stopped');
     },
