@@ -50,6 +50,14 @@ export async function createRun(
   return rows[0]!;
 }
 
+/** SQL: the per-run counters of a run's loaded batches, summed (NULL when there are none). */
+function batchNotes(runId: string): string {
+  return `(SELECT jsonb_object_agg(k, v) FROM (
+    SELECT n.key AS k, sum(n.value::bigint) AS v
+    FROM etl_batches nb CROSS JOIN LATERAL jsonb_each_text(nb.notes) n
+    WHERE nb.run_id = ${runId} GROUP BY n.key) s)`;
+}
+
 /**
  * A run with its live counters: loads never update the `etl_runs` row (concurrent loads would
  * queue on its lock), so until publication the loaded batches, datasets and objects read are
@@ -66,10 +74,7 @@ export const RUN_SELECT = `SELECT r.id, r.status, r.trigger, r.job_key, r.prefix
 FROM etl_runs r
 LEFT JOIN LATERAL (
   SELECT count(*)::int AS n, sum(rows)::int AS rows, count(DISTINCT object_index)::int AS objects,
-    (SELECT jsonb_object_agg(k, v) FROM (
-       SELECT n.key AS k, sum(n.value::bigint) AS v
-       FROM etl_batches nb CROSS JOIN LATERAL jsonb_each_text(nb.notes) n
-       WHERE nb.run_id = r.id GROUP BY n.key) s) AS notes
+    ${batchNotes('r.id')} AS notes
   FROM etl_batches WHERE run_id = r.id
 ) b ON r.status <> 'published'`;
 
@@ -250,11 +255,7 @@ export async function tryPublish(pool: Pool, runId: number, retentionRuns: numbe
     await client.query(
       `UPDATE etl_runs r SET status = 'published', published_at = now(), finished_at = now(),
          loaded_batches = $2, datasets = $3, duplicates = $4, error = NULL,
-         notes = r.notes || coalesce((
-           SELECT jsonb_object_agg(k, v) FROM (
-             SELECT n.key AS k, sum(n.value::bigint) AS v
-             FROM etl_batches b CROSS JOIN LATERAL jsonb_each_text(b.notes) n
-             WHERE b.run_id = r.id GROUP BY n.key) s), '{}'::jsonb)
+         notes = r.notes || coalesce(${batchNotes('r.id')}, '{}'::jsonb)
        WHERE r.id = $1`,
       [runId, loaded.n, rows, dropped.rowCount ?? 0],
     );

@@ -57,6 +57,45 @@ export async function* listObjects(s3: S3Client, bucket: string, prefix: string)
   } while (token);
 }
 
+/**
+ * GETs an object (or a byte range of it). With `etag`, another version of the object is refused
+ * with an ObjectChangedError: S3 checks IfMatch itself, and the answer's ETag is compared too, for
+ * servers that ignore IfMatch (s3rver).
+ */
+async function openObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  opts: { etag?: string; range?: string },
+): Promise<{ body: Readable; length: number | undefined }> {
+  const where = `s3://${bucket}/${key}`;
+  let out;
+  try {
+    out = await s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        ...(opts.etag ? { IfMatch: opts.etag } : {}),
+        ...(opts.range ? { Range: opts.range } : {}),
+      }),
+    );
+  } catch (err) {
+    if (opts.etag && isPreconditionFailed(err))
+      throw new ObjectChangedError(
+        `${where} changed since it was listed (ETag is no longer ${bareEtag(opts.etag)})`,
+      );
+    throw namedS3Error(where, err);
+  }
+  if (opts.etag && bareEtag(out.ETag) !== bareEtag(opts.etag)) {
+    (out.Body as Readable | undefined)?.destroy?.();
+    throw new ObjectChangedError(
+      `${where} changed since it was listed (ETag ${bareEtag(opts.etag)}, now ${bareEtag(out.ETag)})`,
+    );
+  }
+  if (!out.Body) throw new Error(`${where}: empty body`);
+  return { body: out.Body as Readable, length: out.ContentLength };
+}
+
 /** The body of an object as a Node stream; refused when its ETag is not `etag` (when given). */
 export async function getObjectStream(
   s3: S3Client,
@@ -64,27 +103,7 @@ export async function getObjectStream(
   key: string,
   etag?: string,
 ): Promise<Readable> {
-  const where = `s3://${bucket}/${key}`;
-  let out;
-  try {
-    out = await s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, ...(etag ? { IfMatch: etag } : {}) }),
-    );
-  } catch (err) {
-    if (etag && isPreconditionFailed(err))
-      throw new ObjectChangedError(
-        `${where} changed since it was listed (ETag is no longer ${bareEtag(etag)})`,
-      );
-    throw namedS3Error(where, err);
-  }
-  if (etag && bareEtag(out.ETag) !== bareEtag(etag)) {
-    (out.Body as Readable | undefined)?.destroy?.();
-    throw new ObjectChangedError(
-      `${where} changed since it was listed (ETag ${bareEtag(etag)}, now ${bareEtag(out.ETag)})`,
-    );
-  }
-  if (!out.Body) throw new Error(`${where}: empty body`);
-  return out.Body as Readable;
+  return (await openObject(s3, bucket, key, { etag })).body;
 }
 
 /**
@@ -137,42 +156,19 @@ export async function getObjectBytes(
   opts: { etag?: string; maxBytes?: number; range?: string } = {},
 ): Promise<Buffer> {
   const where = `s3://${bucket}/${key}`;
-  let out;
-  try {
-    out = await s3.send(
-      new GetObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        ...(opts.etag ? { IfMatch: opts.etag } : {}),
-        ...(opts.range ? { Range: opts.range } : {}),
-      }),
-    );
-  } catch (err) {
-    if (opts.etag && isPreconditionFailed(err))
-      throw new ObjectChangedError(
-        `${where} changed since it was listed (ETag is no longer ${bareEtag(opts.etag)})`,
-      );
-    throw namedS3Error(where, err);
-  }
-  if (opts.etag && bareEtag(out.ETag) !== bareEtag(opts.etag)) {
-    (out.Body as Readable | undefined)?.destroy?.();
-    throw new ObjectChangedError(
-      `${where} changed since it was listed (ETag ${bareEtag(opts.etag)}, now ${bareEtag(out.ETag)})`,
-    );
-  }
-  if (!out.Body) throw new Error(`${where}: empty body`);
+  const { body, length: declared } = await openObject(s3, bucket, key, opts);
   const max = opts.maxBytes ?? Number.POSITIVE_INFINITY;
-  if ((out.ContentLength ?? 0) > max) {
-    (out.Body as Readable).destroy();
-    throw new Error(`${where} is ${out.ContentLength} bytes, over the ${max} bytes read whole`);
+  if ((declared ?? 0) > max) {
+    body.destroy();
+    throw new Error(`${where} is ${declared} bytes, over the ${max} bytes read whole`);
   }
   const parts: Buffer[] = [];
   let length = 0;
-  for await (const chunk of out.Body as Readable) {
+  for await (const chunk of body) {
     const b = chunk as Buffer;
     length += b.length;
     if (length > max) {
-      (out.Body as Readable).destroy();
+      body.destroy();
       throw new Error(`${where} is over the ${max} bytes read whole`);
     }
     parts.push(b);

@@ -2,11 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { configEnv, createTestContext, retryFailedStep, type TestContext } from './helpers/context.js';
+import {
+  configEnv,
+  createTestContext,
+  retryFailedStep,
+  runDumpToEnd,
+  type TestContext,
+} from './helpers/context.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import type { WorkerDeps } from '../workers/deps.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
-import { generateDump, writeDumpToS3, type GeneratedFile } from '../shared/synthetic/generate.js';
+import { generateDump, readBody, writeDumpToS3, type GeneratedFile } from '../shared/synthetic/generate.js';
 import { listObjects } from '../shared/s3.js';
 import { getRun } from '../shared/runs.js';
 import type { TransformPayload } from '../shared/queues.js';
@@ -42,17 +48,7 @@ afterAll(async () => {
   await ctx?.cleanup();
 });
 
-async function runToEnd(prefix: string) {
-  const { runId } = await enqueueRun(deps, { prefix, trigger: 'test' });
-  return waitForRun(ctx.pool, runId, { timeoutMs: 120_000, intervalMs: 50 });
-}
-
-async function bodyOf(f: GeneratedFile): Promise<Buffer> {
-  if (Buffer.isBuffer(f.body)) return f.body;
-  const parts: Buffer[] = [];
-  for await (const part of f.body) parts.push(part);
-  return Buffer.concat(parts);
-}
+const runToEnd = (prefix: string) => runDumpToEnd(deps, ctx.pool, prefix);
 
 /** The published rows of a run, keyed by dataset, without what says where they were read. */
 async function rowsOf(runId: number): Promise<Map<string, string>> {
@@ -116,7 +112,7 @@ describe('data path v2', () => {
   it('the first occurrence in key order wins across objects', async () => {
     const files: GeneratedFile[] = [];
     for await (const f of generateDump({ datasets: 60, pages: 2, seed: 43, duplicates: 0 })) files.push(f);
-    const [a, b] = await Promise.all(files.map(bodyOf));
+    const [a, b] = await Promise.all(files.map(readBody));
     const docA = JSON.parse(a!.toString()) as { '@graph': { '@id': string; 'dct:title'?: unknown }[] };
     const docB = JSON.parse(b!.toString()) as typeof docA;
     // the same dataset IRI in both pages, with another title in the second one
@@ -213,7 +209,7 @@ describe('input the database cannot store as it is', () => {
   it('removes NUL bytes, replaces lone surrogates, truncates huge values, counts each, and publishes', async () => {
     const files: GeneratedFile[] = [];
     for await (const f of generateDump({ datasets: 30, pages: 1, seed: 67 })) files.push(f);
-    const doc = JSON.parse((await bodyOf(files[0]!)).toString()) as { '@graph': Record<string, unknown>[] };
+    const doc = JSON.parse((await readBody(files[0]!)).toString()) as { '@graph': Record<string, unknown>[] };
     const datasets = doc['@graph'].filter((n) => JSON.stringify(n['@type']).includes('Dataset'));
     const titleKey = Object.keys(datasets[0]!).find((k) => /title$/.test(k))!;
     const descriptionKey = Object.keys(datasets[0]!).find((k) => /description$/.test(k)) ?? 'dct:description';

@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { QueueEvents } from 'bullmq';
 import { gzipSync } from 'node:zlib';
-import { createTestContext, retryFailedStep, type TestContext } from './helpers/context.js';
+import { createTestContext, retryFailedStep, runDumpToEnd, type TestContext } from './helpers/context.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import type { WorkerDeps } from '../workers/deps.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
 import {
   generateDump,
+  readBody,
   summarizeDump,
   writeDumpToS3,
   type GenOptions,
-  type GeneratedFile,
 } from '../shared/synthetic/generate.js';
 import { jobIds, type LoadPayload } from '../shared/queues.js';
 import { runLoad } from '../workers/load/processor.js';
@@ -67,21 +67,11 @@ function stepContextFor(jobId: string): StepContext {
   };
 }
 
-async function bodyOf(f: GeneratedFile): Promise<Buffer> {
-  if (Buffer.isBuffer(f.body)) return f.body;
-  const parts: Buffer[] = [];
-  for await (const part of f.body) parts.push(part);
-  return Buffer.concat(parts);
-}
-
 async function seed(prefix: string, opts: GenOptions) {
   return writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, prefix, opts);
 }
 
-async function runToEnd(prefix: string) {
-  const { runId } = await enqueueRun(deps, { prefix, trigger: 'test' });
-  return waitForRun(ctx.pool, runId, { timeoutMs: 120_000, intervalMs: 50 });
-}
+const runToEnd = (prefix: string) => runDumpToEnd(deps, ctx.pool, prefix);
 
 async function latest() {
   const { rows } = await ctx.pool.query<{ run_id: number; n: number }>(
@@ -173,7 +163,7 @@ describe('ETL pipeline', () => {
     for await (const f of generateDump({ datasets: 150, pages: 3, seed: 9 })) files.push(f);
     const keys = files.map((f) => `broken/${f.key}`);
     for (const [i, f] of files.entries()) {
-      const body = await bodyOf(f);
+      const body = await readBody(f);
       const truncated = i === 1 ? body.subarray(0, Math.floor(body.length * 0.6)) : body;
       await ctx.s3.send(
         new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[i], Body: truncated }),
@@ -202,7 +192,7 @@ describe('ETL pipeline', () => {
   it('a retried extract refuses a dump whose listing changed since the run started', async () => {
     const files = [];
     for await (const f of generateDump({ datasets: 400, pages: 2, seed: 37 })) files.push(f);
-    const bodies = await Promise.all(files.map(bodyOf));
+    const bodies = await Promise.all(files.map(readBody));
     const put = (key: string, body: Buffer) =>
       ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: `changing/${key}`, Body: body }));
     await put(files[0]!.key, bodies[0]!);
@@ -274,7 +264,7 @@ describe('ETL pipeline', () => {
   it('a gzip object whose key does not say so is still read (magic bytes)', async () => {
     const files = [];
     for await (const f of generateDump({ datasets: 30, pages: 1, seed: 17 })) files.push(f);
-    const body = await bodyOf(files[0]!);
+    const body = await readBody(files[0]!);
     await ctx.s3.send(
       new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: 'magic/page.json', Body: gzipSync(body) }),
     );

@@ -8,6 +8,8 @@ import { createS3, ensureBucket } from '../../shared/s3.js';
 import { startEmbeddedS3, type EmbeddedS3 } from '../../shared/embedded-s3.js';
 import { createPool, migrate, type Pool } from '../../shared/db.js';
 import type { Queues } from '../../shared/bull.js';
+import type { RunRow } from '../../shared/runs.js';
+import { enqueueRun, waitForRun } from '../../producer/etl.js';
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
 
 /**
@@ -116,4 +118,14 @@ export async function retryFailedStep(
   } finally {
     await events.close();
   }
+}
+
+/** Enqueues a run of the dump under `prefix` and waits until it is published or failed. */
+export async function runDumpToEnd(
+  deps: { config: Config; pool: Pool; queues: Queues },
+  pool: Pool,
+  prefix: string,
+): Promise<RunRow> {
+  const { runId } = await enqueueRun(deps, { prefix, trigger: 'test' });
+  return waitForRun(pool, runId, { timeoutMs: 120_000, intervalMs: 50 });
 }

@@ -175,6 +175,44 @@ export function mergeNodes(a: GraphNode, b: GraphNode): GraphNode {
   return { id: a.id, types, p };
 }
 
+/**
+ * The record of a dataset whose every node is at hand: the dataset node and every node it reaches
+ * (never through another dataset). A missing target is dangling when it was expected to be
+ * described (a blank node, or a property of WAIT_PROPERTIES); other IRIs (themes, licences...)
+ * stay plain references.
+ */
+export function recordOf(
+  root: GraphNode,
+  source: DatasetRecord['source'],
+  store: ReadonlyMap<string, GraphNode>,
+  datasets: ReadonlySet<string>,
+): DatasetRecord {
+  const nodes = nodeMap();
+  nodes[root.id] = root;
+  let dangling: Set<string> | undefined;
+  const stack = [root];
+  while (stack.length > 0) {
+    const props = stack.pop()!.p;
+    for (const prop in props) {
+      const wait = WAIT_PROPERTIES.has(prop);
+      for (const v of props[prop]!) {
+        const t = refId(v);
+        if (t === undefined || nodes[t] !== undefined || datasets.has(t)) continue;
+        const target = store.get(t);
+        if (target !== undefined) {
+          nodes[t] = target;
+          stack.push(target);
+        } else if (wait || isBlank(t)) {
+          (dangling ??= new Set()).add(t);
+        }
+      }
+    }
+  }
+  const record: DatasetRecord = { uri: root.id, source, nodes };
+  if (dangling) record.dangling = [...dangling].sort();
+  return record;
+}
+
 /** A 53-bit hash of an id: evicted ids are remembered as numbers, not strings. */
 function hashId(s: string): number {
   let h1 = 0x811c9dc5;
@@ -600,32 +638,8 @@ async function* secondPass(
       const root = got.get(d.id);
       if (!root)
         throw new Error(`${opts.key}: dataset ${d.id} was not found again when re-reading the object`);
-      const nodes = nodeMap();
-      nodes[d.id] = root;
-      const dangling = new Set<string>();
-      const stack = [root];
-      while (stack.length > 0) {
-        const node = stack.pop()!;
-        for (const [prop, vs] of Object.entries(node.p)) {
-          const wait = WAIT_PROPERTIES.has(prop);
-          for (const v of vs) {
-            const t = refId(v);
-            if (t === undefined || nodes[t] !== undefined || datasets.has(t)) continue;
-            const target = got.get(t);
-            if (target) {
-              nodes[t] = target;
-              stack.push(target);
-            } else if (wait || isBlank(t)) {
-              dangling.add(t);
-            }
-          }
-        }
-      }
-      const record: DatasetRecord = { uri: d.id, source: { key: opts.key, index: d.index }, nodes };
-      if (dangling.size > 0) {
-        record.dangling = [...dangling].sort();
-        opts.stats.withDangling++;
-      }
+      const record = recordOf(root, { key: opts.key, index: d.index }, got, datasets);
+      if (record.dangling) opts.stats.withDangling++;
       opts.stats.records++;
       yield record;
     }

@@ -4,7 +4,7 @@ import type { DatasetRecord, GraphNode } from '../../shared/record.js';
 import { Expander } from './expand.js';
 import { InputError } from './input-error.js';
 import { expandElement, readDatasetRecords } from './read-object.js';
-import { DATASET_TYPE, WAIT_PROPERTIES, mergeNodes, nodeMap } from './resolver.js';
+import { DATASET_TYPE, mergeNodes, recordOf } from './resolver.js';
 
 /** What reading one whole object found, besides its records. */
 export interface WholeObjectResult {
@@ -53,10 +53,6 @@ async function positionedParseError(key: string, text: Buffer, err: Error): Prom
     if (streamErr instanceof InputError) return streamErr;
   }
   return new InputError({ key, problem: 'invalid JSON', detail: err.message });
-}
-
-function isBlank(id: string): boolean {
-  return id.startsWith('_:');
 }
 
 /**
@@ -121,33 +117,6 @@ export async function readWholeObject(
     }
   }
 
-  const records: DatasetRecord[] = [];
-  for (const d of datasets) {
-    const root = store.get(d.id)!;
-    const nodes = nodeMap();
-    nodes[d.id] = root;
-    let dangling: Set<string> | undefined;
-    const stack = [root];
-    while (stack.length > 0) {
-      const props = stack.pop()!.p;
-      for (const prop in props) {
-        const wait = WAIT_PROPERTIES.has(prop);
-        for (const v of props[prop]!) {
-          const t = (v as { id?: string }).id;
-          if (t === undefined || nodes[t] !== undefined || isDataset.has(t)) continue;
-          const target = store.get(t);
-          if (target !== undefined) {
-            nodes[t] = target;
-            stack.push(target);
-          } else if (wait || isBlank(t)) {
-            (dangling ??= new Set()).add(t);
-          }
-        }
-      }
-    }
-    const record: DatasetRecord = { uri: d.id, source: { key, index: d.index }, nodes };
-    if (dangling) record.dangling = [...dangling].sort();
-    records.push(record);
-  }
+  const records = datasets.map((d) => recordOf(store.get(d.id)!, { key, index: d.index }, store, isDataset));
   return { records, hasGraph, elements: elements.length, bytes: text.length };
 }
