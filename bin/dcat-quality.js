@@ -29,27 +29,14 @@ if (
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
-  // The AWS SDK's notice that its 2027 releases need Node 22 is 8 lines on every command under Node 20:
-  // say it in one line (the container image already runs Node 22).
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (
-      warning.name === 'NodeVersionSupportWarning' ||
-      warning.message.includes('NodeVersionSupportWarning')
-    ) {
-      if (!process.env.DCAT_QUALITY_QUIET_NODE_NOTICE) {
-        console.error(`note: ${process.version}: AWS SDK releases from 2027 need Node.js >= 22`);
-        process.env.DCAT_QUALITY_QUIET_NODE_NOTICE = '1';
-      }
-      return;
-    }
-    console.error(`${warning.name}: ${warning.message}`);
-  });
-
   const compiled = new URL('../dist/producer/cli.js', import.meta.url);
   if (!existsSync(fileURLToPath(compiled))) {
     console.error('dcat-quality is not built yet: run `npm run build` (npm ci does it for you).');
     process.exit(2);
   }
+  const { quietNodeVersionNotice } = await import(
+    new URL('../dist/shared/node-notice.js', import.meta.url).href
+  );
+  quietNodeVersionNotice();
   await import(compiled.href);
 }

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { scanBackups } from '../workers/backup/storage.js';
+import { scanBackups } from '../shared/backup/store.js';
 
 /** The newest complete backup (a `.dump` whose sidecar is valid). */
 export interface LastBackup {

@@ -3,9 +3,6 @@ import { ConfigError } from '../shared/config.js';
 import { register as registerEtl } from './commands/etl.js';
 import { register as registerWorkers } from './commands/workers.js';
 import { register as registerSchedule } from './commands/schedule.js';
-import { register as registerDemo } from './commands/demo.js';
-import { register as registerGen } from './commands/gen.js';
-import { register as registerBench } from './commands/bench.js';
 import { register as registerBackup } from './commands/backup.js';
 import { register as registerBoard } from './commands/board.js';
 
@@ -13,16 +10,7 @@ const program = new Command('dcat-quality')
   .description('Nightly quality measurement of a DCAT catalogue, as a BullMQ pipeline into PostgreSQL')
   .showHelpAfterError();
 
-for (const register of [
-  registerEtl,
-  registerWorkers,
-  registerSchedule,
-  registerDemo,
-  registerGen,
-  registerBench,
-  registerBackup,
-  registerBoard,
-]) {
+for (const register of [registerEtl, registerWorkers, registerSchedule, registerBackup, registerBoard]) {
   register(program);
 }
 

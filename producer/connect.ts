@@ -1,6 +1,7 @@
 import { getConfig, redactUrl, type Config } from '../shared/config.js';
 import { closeQueues, createQueues, type Queues } from '../shared/bull.js';
-import { assertDatabaseReachable, createPool, migrate, type Pool } from '../shared/db.js';
+import { assertDatabaseReachable, createPool, type Pool } from '../shared/db.js';
+import { migrate } from '../shared/migrate.js';
 import { assertRedisReachable, createRedis } from '../shared/redis.js';
 
 export interface ProducerContext {

@@ -1,7 +1,5 @@
 import pg from 'pg';
 import { redactUrl } from './config.js';
-import { MIGRATIONS } from './migrations.js';
-import { VIEWS } from './views.js';
 import { ServiceUnreachableError } from './redis.js';
 
 export type Pool = pg.Pool;
@@ -99,59 +97,4 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
     client.off('error', onError);
     client.release(broken);
   }
-}
-
-const MIGRATION_LOCK = 7_318_204_611;
-
-/**
- * Applies the versioned migrations not yet applied, then recreates the views whose definition
- * changed, all in one transaction under an advisory lock (several workers may start at once).
- */
-export async function migrate(pool: Pool): Promise<{ applied: number[] }> {
-  return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version integer PRIMARY KEY,
-      name text NOT NULL,
-      applied_at timestamptz NOT NULL DEFAULT now()
-    )`);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_views (
-      name text PRIMARY KEY,
-      definition text NOT NULL
-    )`);
-    const done = new Set(
-      (await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map(
-        (r) => r.version,
-      ),
-    );
-    const applied: number[] = [];
-    for (const m of MIGRATIONS) {
-      if (done.has(m.version)) continue;
-      await client.query(m.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-        m.version,
-        m.name,
-      ]);
-      applied.push(m.version);
-    }
-    const current = new Map(
-      (
-        await client.query<{ name: string; definition: string }>('SELECT name, definition FROM schema_views')
-      ).rows.map((r) => [r.name, r.definition]),
-    );
-    if (applied.length > 0 || VIEWS.some((v) => current.get(v.name) !== v.sql)) {
-      // views depend on each other and on the tables: drop them all (newest first), create them in order
-      for (const v of [...VIEWS].reverse()) await client.query(`DROP VIEW IF EXISTS ${v.name} CASCADE`);
-      for (const v of VIEWS) {
-        await client.query(`CREATE VIEW ${v.name} AS ${v.sql}`);
-        if (v.comment) await client.query(`COMMENT ON VIEW ${v.name} IS ${pg.escapeLiteral(v.comment)}`);
-        await client.query(
-          `INSERT INTO schema_views (name, definition) VALUES ($1, $2)
-           ON CONFLICT (name) DO UPDATE SET definition = EXCLUDED.definition`,
-          [v.name, v.sql],
-        );
-      }
-    }
-    return { applied };
-  });
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { withTransaction, type Pool, type PoolClient } from './db.js';
-import { applyRetention } from './retention.js';
+import { applyRunRetention, partitionName } from './run-retention.js';
 
 /** A row of `etl_runs`. */
 export interface RunRow {
@@ -29,11 +29,8 @@ export interface RunRow {
   failed_job: string | null;
 }
 
-/** The table one run's rows are COPYed into, attached to `dataset_quality` when the run is published. */
-export function stagingTable(runId: number): string {
-  if (!Number.isSafeInteger(runId) || runId <= 0) throw new RangeError(`not a run id: ${runId}`);
-  return `dataset_quality_run_${runId}`;
-}
+/** The table one run's rows are COPYed into (its partition of `dataset_quality` once published). */
+export const stagingTable = partitionName;
 
 export async function createRun(
   db: Pool | PoolClient,
@@ -261,6 +258,6 @@ export async function tryPublish(pool: Pool, runId: number, retentionRuns: numbe
     );
     return true;
   });
-  if (published) await withTransaction(pool, (client) => applyRetention(client, retentionRuns));
+  if (published) await withTransaction(pool, (client) => applyRunRetention(client, retentionRuns));
   return published;
 }

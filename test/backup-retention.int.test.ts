@@ -12,11 +12,12 @@ import {
   type ScratchDb,
 } from './backup-helpers.js';
 import { createBackupWorker } from '../workers/backup/worker.js';
-import { runBackup, type BackupDeps, type BackupResult } from '../workers/backup/processor.js';
+import { runBackup } from '../workers/backup/processor.js';
+import type { BackupDeps, BackupResult } from '../shared/backup/types.js';
 import { runRestore } from '../workers/restore/processor.js';
-import { scanBackups } from '../workers/backup/storage.js';
-import { acquireLock, backupLockKey } from '../workers/backup/lock.js';
-import { upsertBackupScheduler } from '../workers/backup/schedule.js';
+import { scanBackups } from '../shared/backup/store.js';
+import { acquireLock, backupLockKey } from '../shared/backup/lock.js';
+import { upsertBackupScheduler } from '../shared/schedules.js';
 import { createS3 } from '../shared/s3.js';
 import { enqueue } from '../shared/bull.js';
 import { SCHEDULER_IDS } from '../shared/queues.js';

@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import { QueueEvents, type Job, type Worker } from 'bullmq';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { createScratchDb, seedMetabaseLike, snapshot, type ScratchDb } from './backup-helpers.js';
-import { createBackupWorker, createRestoreWorker } from '../workers/backup/worker.js';
-import type { BackupResult } from '../workers/backup/processor.js';
-import type { RestoreResult } from '../workers/restore/processor.js';
-import { putSidecar, scanBackups, sidecarKey, type BackupSidecar } from '../workers/backup/storage.js';
+import { createBackupWorker } from '../workers/backup/worker.js';
+import { createRestoreWorker } from '../workers/restore/worker.js';
+import type { BackupResult, RestoreResult } from '../shared/backup/types.js';
+
+import { putSidecar, scanBackups, sidecarKey, type BackupSidecar } from '../shared/backup/store.js';
 import { enqueue } from '../shared/bull.js';
-import { acquireLock, backupLockKey } from '../workers/backup/lock.js';
+import { acquireLock, backupLockKey } from '../shared/backup/lock.js';
 import { backupCreate, backupList, backupRestore, type BackupCliIo } from '../producer/commands/backup.js';
 
 /**

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { configEnv as configEnvOf, createTestContext, type TestContext } from './helpers/context.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
-import { writeDumpToS3 } from '../shared/synthetic/generate.js';
+import { writeDumpToS3 } from '../tools/synthetic/generate.js';
 
 /** The `dcat-quality` CLI as an operator runs it: a real process, real services, exit codes. */
 let ctx: TestContext;

@@ -12,7 +12,7 @@ import {
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import type { WorkerDeps } from '../workers/deps.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
-import { generateDump, readBody, writeDumpToS3, type GeneratedFile } from '../shared/synthetic/generate.js';
+import { generateDump, readBody, writeDumpToS3, type GeneratedFile } from '../tools/synthetic/generate.js';
 import { listObjects } from '../shared/s3.js';
 import { getRun } from '../shared/runs.js';
 import type { TransformPayload } from '../shared/queues.js';

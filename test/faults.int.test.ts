@@ -4,7 +4,7 @@ import { createTestContext, type TestContext } from './helpers/context.js';
 import { startFaultProxy, type FaultProxy } from './helpers/fault-proxy.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
-import { writeDumpToS3 } from '../shared/synthetic/generate.js';
+import { writeDumpToS3 } from '../tools/synthetic/generate.js';
 import { getRun } from '../shared/runs.js';
 import { checkRedisPolicy } from '../shared/redis.js';
 import { reconcileRuns } from '../workers/reconcile.js';

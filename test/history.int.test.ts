@@ -3,7 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
-import { generateDump, readBody } from '../shared/synthetic/generate.js';
+import { generateDump, readBody } from '../tools/synthetic/generate.js';
 
 /**
  * Two real runs through the whole pipeline where one dataset improves between them (it gains its

@@ -12,13 +12,13 @@ import {
   summarizeDump,
   writeDumpToS3,
   type GenOptions,
-} from '../shared/synthetic/generate.js';
+} from '../tools/synthetic/generate.js';
 import { jobIds, type LoadPayload } from '../shared/queues.js';
 import { runLoad } from '../workers/load/processor.js';
 import { createDatabase, dropDatabase } from '../shared/db.js';
 import type { StepContext } from '../workers/pipeline.js';
 import { QUALITY_COLUMNS, type QualityRow } from '../shared/columns.js';
-import { encodeCopyRows } from '../workers/load/copy-text.js';
+import { encodeCopyRows } from '../shared/copy-text.js';
 
 /**
  * The whole pipeline on real Redis, PostgreSQL and S3 (s3rver in-process), workers in this process.
@@ -332,7 +332,7 @@ describe('a database reset while Redis keeps its jobs', () => {
 
 describe('scheduler', () => {
   it('upserts one nightly scheduler, idempotently', async () => {
-    const { upsertSchedules } = await import('../producer/schedule.js');
+    const { upsertSchedules } = await import('../shared/schedules.js');
     await upsertSchedules(deps.queues, ctx.config);
     await upsertSchedules(deps.queues, ctx.config, { cron: '0 0 * * *', tz: 'Europe/Paris' });
     const schedulers = await deps.queues.extract.getJobSchedulers();

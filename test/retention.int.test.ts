@@ -1,37 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { FAIR_COLUMNS } from '../shared/columns-fair.js';
+import { FAIR_COLUMNS } from '../shared/columns.js';
 import type { QualityRow } from '../shared/columns.js';
 import type { Pool } from '../shared/db.js';
-import { FAIR_MIGRATION } from '../shared/migrations-fair.js';
-import { FAIR_VIEWS } from '../shared/views-fair.js';
-import { VIEWS } from '../shared/views.js';
-import { applyRetention, partitionName } from '../shared/retention.js';
+import { applyRunRetention as applyRetention, partitionName } from '../shared/run-retention.js';
 import { computeFair } from '../workers/transform/fair.js';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { fullRecord } from './helpers/fair-records.js';
 
 let ctx: TestContext;
 let pool: Pool;
-
-/**
- * Migration 2 and the FAIR views, as migrate() applies them once they are wired into MIGRATIONS and
- * VIEWS: after a migration every view is recreated (`SELECT q.*` is expanded at CREATE VIEW time).
- */
-async function ensureFairSchema(): Promise<void> {
-  const applied = await pool.query('SELECT 1 FROM schema_migrations WHERE version = $1', [
-    FAIR_MIGRATION.version,
-  ]);
-  if (applied.rowCount !== 0) return;
-  await pool.query(FAIR_MIGRATION.sql);
-  await pool.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
-    FAIR_MIGRATION.version,
-    FAIR_MIGRATION.name,
-  ]);
-  const views = [...VIEWS.filter((v) => !FAIR_VIEWS.some((f) => f.name === v.name)), ...FAIR_VIEWS];
-  for (const v of [...views].reverse()) await pool.query(`DROP VIEW IF EXISTS ${v.name} CASCADE`);
-  for (const v of views) await pool.query(`CREATE VIEW ${v.name} AS ${v.sql}`);
-}
 
 const CATALOG = 'GéoIDE Catalogue';
 
@@ -116,7 +94,6 @@ async function tableExists(name: string): Promise<boolean> {
 beforeAll(async () => {
   ctx = await createTestContext();
   pool = ctx.pool;
-  await ensureFairSchema();
 });
 
 afterAll(async () => {

@@ -1,7 +1,8 @@
 import type { Worker } from 'bullmq';
 import type { Config } from '../shared/config.js';
 import { createQueues, closeQueues } from '../shared/bull.js';
-import { createPool, migrate } from '../shared/db.js';
+import { createPool } from '../shared/db.js';
+import { migrate } from '../shared/migrate.js';
 import { logger } from '../shared/logger.js';
 import { QUEUE_NAMES, type QueueName } from '../shared/queues.js';
 import { checkRedisPolicy, createRedis } from '../shared/redis.js';
@@ -11,7 +12,8 @@ import { startReconciler } from './reconcile.js';
 import { createExtractWorker } from './extract/worker.js';
 import { createTransformWorker } from './transform/worker.js';
 import { createLoadWorker } from './load/worker.js';
-import { createBackupWorker, createRestoreWorker } from './backup/worker.js';
+import { createBackupWorker } from './backup/worker.js';
+import { createRestoreWorker } from './restore/worker.js';
 
 /** Each role (queue) and the function that starts its worker: a role without one fails at start-up. */
 const ROLES: Record<QueueName, (deps: WorkerDeps) => Worker> = {

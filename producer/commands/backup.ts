@@ -5,10 +5,15 @@ import { closeQueues, createQueues, enqueue, type Queues } from '../../shared/bu
 import { getConfig, redactUrl, type Config } from '../../shared/config.js';
 import { assertRedisReachable, createRedis } from '../../shared/redis.js';
 import { createS3 } from '../../shared/s3.js';
-import { inspectDatabase, resolveTarget, targetLabel, type PgTarget } from '../../workers/backup/pg-tools.js';
-import type { BackupProgress, BackupResult } from '../../workers/backup/processor.js';
-import { getBackup, scanBackups, type BackupSidecar } from '../../workers/backup/storage.js';
-import { assertTargetAllowed, type RestoreResult } from '../../workers/restore/processor.js';
+import {
+  assertTargetAllowed,
+  inspectDatabase,
+  resolveTarget,
+  targetLabel,
+  type PgTarget,
+} from '../../shared/backup/pg-tools.js';
+import type { BackupProgress, BackupResult, RestoreResult } from '../../shared/backup/types.js';
+import { getBackup, scanBackups, type BackupSidecar } from '../../shared/backup/store.js';
 
 /** Where a command reads its settings and writes its output (tests pass their own). */
 export interface BackupCliIo {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { connectProducer } from '../connect.js';
-import { upsertSchedules } from '../schedule.js';
+import { upsertSchedules } from '../../shared/schedules.js';
 
 export function register(program: Command): void {
   program

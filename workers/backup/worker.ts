@@ -1,52 +1,8 @@
-import type { Job, Worker } from 'bullmq';
-import { createRedis } from '../../shared/redis.js';
+import type { Worker } from 'bullmq';
 import type { WorkerDeps } from '../deps.js';
+import { exclusive } from '../exclusive.js';
 import { createQueueWorker } from '../worker-factory.js';
-import { runRestore } from '../restore/processor.js';
-import { backupLockKey, withLock } from './lock.js';
-import { runBackup, type RunContext } from './processor.js';
-
-/**
- * Runs `fn` holding the backup/restore lock shared by both queues and every worker process:
- * a backup never overlaps a restore (or another backup). A job waiting for the lock stays
- * active (BullMQ keeps renewing its job lock) and says so in its log.
- */
-async function exclusive<T>(
-  deps: WorkerDeps,
-  job: Job,
-  signal: AbortSignal | undefined,
-  fn: (ctx: RunContext) => Promise<T>,
-): Promise<T> {
-  const log = deps.log.child({ queue: job.queueName, jobId: job.id });
-  // commands must fail (not queue forever) when Redis goes away: the lock is then given up
-  const redis = createRedis(deps.config.REDIS_URL, 'worker', { maxRetriesPerRequest: 2 });
-  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'backup lock connection'));
-  const jobLog = (line: string) => {
-    log.info(line);
-    job.log(line).catch(() => undefined);
-  };
-  try {
-    return await withLock(
-      redis,
-      backupLockKey(deps.config.QUEUE_PREFIX),
-      `${job.queueName} job ${job.id}`,
-      {
-        ...(signal ? { signal } : {}),
-        onWait: (holder) => jobLog(`waiting: ${holder} is running (one backup or restore at a time)`),
-      },
-      (lockSignal) =>
-        fn({
-          signal: lockSignal,
-          log: jobLog,
-          progress: (p) => {
-            job.updateProgress(p).catch(() => undefined);
-          },
-        }),
-    );
-  } finally {
-    redis.disconnect();
-  }
-}
+import { runBackup } from './processor.js';
 
 /** Worker of the `backup` queue (one job at a time, exclusive with restores). */
 export function createBackupWorker(deps: WorkerDeps): Worker {
@@ -54,16 +10,6 @@ export function createBackupWorker(deps: WorkerDeps): Worker {
     deps,
     'backup',
     (job, _token, signal) => exclusive(deps, job, signal, (ctx) => runBackup(job.data, deps, ctx)),
-    { concurrency: 1, lockDuration: 120_000 },
-  );
-}
-
-/** Worker of the `restore` queue (one job at a time, exclusive with backups). */
-export function createRestoreWorker(deps: WorkerDeps): Worker {
-  return createQueueWorker(
-    deps,
-    'restore',
-    (job, _token, signal) => exclusive(deps, job, signal, (ctx) => runRestore(job.data, deps, ctx)),
     { concurrency: 1, lockDuration: 120_000 },
   );
 }

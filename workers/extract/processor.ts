@@ -18,8 +18,8 @@ import { getObjectBytes, getObjectStream, listObjects } from '../../shared/s3.js
 import { recordChunkKey, writeRecordChunk } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { afterPublish, enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
-import { InputError } from './input-error.js';
-import { readDatasetRecords } from './read-object.js';
+import { InputError } from '../dump/input-error.js';
+import { readDatasetRecords } from '../dump/read-object.js';
 
 /** Object keys the extract reads; anything else under the prefix (README, checksums) is skipped. */
 export const DUMP_OBJECT = /\.(json|jsonld|json\.gz|jsonld\.gz)$/i;

@@ -10,7 +10,7 @@ import { getRun, markFailed, markRunning, stagingTable, tryPublish } from '../..
 import { readCopyBatch, SpillMissingError } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { afterPublish, isFinalAttempt, type StepContext } from '../pipeline.js';
-import { KEY_COLUMNS } from './copy-text.js';
+import { KEY_COLUMNS } from '../../shared/copy-text.js';
 
 const COLUMN_LIST = [...KEY_COLUMNS, ...QUALITY_COLUMNS.map((c) => c.name)]
   .map((c) => pg.escapeIdentifier(c))

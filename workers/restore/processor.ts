@@ -9,9 +9,11 @@ import { UnrecoverableError } from 'bullmq';
 import { redactUrl } from '../../shared/config.js';
 import { parsePayload } from '../../shared/queues.js';
 import { getObjectStream } from '../../shared/s3.js';
-import { dumpToS3, throttledProgress, type BackupDeps, type RunContext } from '../backup/processor.js';
+import { dumpToS3, throttledProgress } from '../../shared/backup/dump.js';
+import type { BackupDeps, RestoreResult, RunContext } from '../../shared/backup/types.js';
 import {
   assertDumpCompatible,
+  assertTargetAllowed,
   failingStatement,
   inspectDatabase,
   listArchive,
@@ -20,38 +22,10 @@ import {
   resolveTarget,
   restoreEnv,
   run,
-  sameDatabase,
   targetLabel,
   toolVersion,
-  type PgTarget,
-} from '../backup/pg-tools.js';
-import { getBackup, type BackupSidecar } from '../backup/storage.js';
-
-export interface RestoreResult {
-  key: string;
-  /** user@host:port/database restored into. */
-  target: string;
-  /** The backup of the target taken just before the restore. */
-  safetyBackupKey: string;
-  /** TOC entries of the archive (`pg_restore --list`). */
-  entries: number;
-  /** When the job held the backup/restore lock (ISO). */
-  startedAt: string;
-  finishedAt: string;
-}
-
-/** Restoring a backup somewhere else than its source needs the explicit option. */
-export function assertTargetAllowed(
-  backup: BackupSidecar,
-  target: PgTarget,
-  allowOtherTarget: boolean,
-): void {
-  if (allowOtherTarget || sameDatabase(backup.source, target)) return;
-  throw new UnrecoverableError(
-    `${backup.key} is a backup of ${targetLabel(backup.source)}, not of ${targetLabel(target)}: ` +
-      'restoring it into another database needs allowOtherTarget (CLI: --allow-other-target)',
-  );
-}
+} from '../../shared/backup/pg-tools.js';
+import { getBackup, type BackupSidecar } from '../../shared/backup/store.js';
 
 /** Downloads the archive to `file`, checking its size and sha256 against the sidecar. */
 async function downloadVerified(

@@ -1,4 +1,9 @@
-import { ECOSPHERES_COLUMNS, type QualityRow, type RowValue } from '../../shared/columns.js';
+import {
+  ECOSPHERES_COLUMNS,
+  type EcospheresRow,
+  type QualityRow,
+  type RowValue,
+} from '../../shared/columns.js';
 import {
   hasType,
   isLiteral,
@@ -22,33 +27,6 @@ export interface EcospheresResult {
   row: QualityRow;
   /** De-duplicated `kind` or `kind:detail` keys, e.g. `unparseable_date:modified`, `no_title`. */
   notes: string[];
-}
-
-/** The typed row: its keys must be exactly the names in ECOSPHERES_COLUMNS (checked by the tests). */
-interface EcospheresRow {
-  title: string | null;
-  description: string | null;
-  modified: string | null;
-  issued: string | null;
-  created: string | null;
-  themes: string[];
-  keywords: string[];
-  rights_statements: string[];
-  open_access: boolean;
-  rights_holder: string | null;
-  publisher: string | null;
-  creator: string | null;
-  contact_email: string | null;
-  status: string | null;
-  source_catalog: string | null;
-  communes: string[];
-  departements: string[];
-  geo_coverage: 'Communale' | 'Départementale' | null;
-  universe_pprn: boolean;
-  licences: string[];
-  filling_rate: number;
-  is_series: boolean;
-  in_series: string[];
 }
 
 const OPEN_ACCESS_PHRASES = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAIR_COLUMNS } from '../../shared/columns-fair.js';
+import { FAIR_COLUMNS } from '../../shared/columns.js';
 import {
   ACCESS_URL,
   DOWNLOAD_URL,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MQA_DIMENSIONS, MQA_INDICATORS, MQA_MAX_POINTS } from '../../shared/columns-fair.js';
+import { MQA_DIMENSIONS, MQA_INDICATORS, MQA_MAX_POINTS } from '../../shared/columns.js';
 import {
   ACCESS_URL,
   DOWNLOAD_URL,

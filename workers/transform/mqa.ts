@@ -8,7 +8,7 @@ import {
   MQA_MAX_POINTS,
   type MqaDimension,
   type MqaIndicator,
-} from '../../shared/columns-fair.js';
+} from '../../shared/columns.js';
 import type { QualityRow } from '../../shared/columns.js';
 import {
   isLiteral,
@@ -30,7 +30,7 @@ import {
   licenceCode,
   mediaType,
   type Match,
-} from '../../shared/vocab/lookup.js';
+} from './vocab/lookup.js';
 
 /** URL -> whether it answered 2xx; absent when URL checks are off (network indicators stay NULL). */
 export type UrlStatus = ReadonlyMap<string, boolean>;

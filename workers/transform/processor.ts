@@ -6,9 +6,9 @@ import { markFailed, markRunning } from '../../shared/runs.js';
 import { getObjectBytes, ObjectChangedError } from '../../shared/s3.js';
 import { copyBatchKey, readRecordChunk, SpillMissingError, writeCopyBatch } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
-import { InputError } from '../extract/input-error.js';
-import { readWholeObject } from '../extract/whole-object.js';
-import { encodeCopyRows } from '../load/copy-text.js';
+import { InputError } from '../dump/input-error.js';
+import { readWholeObject } from '../dump/whole-object.js';
+import { encodeCopyRows } from '../../shared/copy-text.js';
 import { enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { computeEcospheres } from './ecospheres.js';
 import { computeFair, type FairContext } from './fair.js';
@@ -35,7 +35,7 @@ export async function computeRow(
  * (spread, Object.assign) turns each into a slow dictionary, which cost more than the indicators.
  */
 const mergeRow = ((): ((record: DatasetRecord, eco: QualityRow, fair: QualityRow) => QualityRow) => {
-  const eco = new Set(ECOSPHERES_COLUMNS.map((c) => c.name));
+  const eco = new Set<string>(ECOSPHERES_COLUMNS.map((c) => c.name));
   const fields = QUALITY_COLUMNS.map(
     (c) => `${JSON.stringify(c.name)}: ${eco.has(c.name) ? 'e' : 'f'}[${JSON.stringify(c.name)}]`,
   );

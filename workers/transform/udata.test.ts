@@ -10,7 +10,7 @@ import {
   ref,
 } from '../../test/helpers/fair-records.js';
 import { computeUdata, updatedInTime } from './udata.js';
-import { frequency } from '../../shared/vocab/lookup.js';
+import { frequency } from './vocab/lookup.js';
 
 const RUN_DATE = '2024-06-16';
 const udata = (record = fullRecord(), urlStatus?: Map<string, boolean>) =>

@@ -1,16 +1,16 @@
 /**
  * data.gouv.fr (udata) quality score (indicators.md section 3): nine criteria, each a column
- * `udata_<criterion>` (see UDATA_CRITERIA in shared/columns-fair.ts for their meaning).
+ * `udata_<criterion>` (see UDATA_CRITERIA in shared/columns.ts for their meaning).
  *
  * `udata_score` = criteria met / criteria assessed, so each criterion weighs 1/9 when all nine
  * ran; with URL checks off, `udata_resources_available` is NULL and the score is over the other
  * eight. That keeps scores comparable whether URL checks run or not (as the MQA estimate does).
  */
-import { UDATA_CRITERIA } from '../../shared/columns-fair.js';
+import { UDATA_CRITERIA } from '../../shared/columns.js';
 import type { QualityRow } from '../../shared/columns.js';
 import { literal, literals, rootNode, values, type DatasetRecord } from '../../shared/record.js';
-import { frequency, licenceCode, type Frequency } from '../../shared/vocab/lookup.js';
-import { CLOSED_FORMATS } from '../../shared/vocab/mappings.js';
+import { frequency, licenceCode, type Frequency } from './vocab/lookup.js';
+import { CLOSED_FORMATS } from './vocab/mappings.js';
 import {
   hasAny,
   mapValues,

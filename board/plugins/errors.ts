@@ -1,0 +1,29 @@
+import { STATUS_CODES } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { redactString } from '../redact.js';
+
+/** Nothing internal leaks: 5xx answers are generic, the details go to the log. */
+export default fp(
+  (app: FastifyInstance) => {
+    app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+      if (err.code === '42P01') {
+        req.log.error({ err }, 'etl_runs is missing: the database has not been migrated');
+        return reply.code(503).send({
+          statusCode: 503,
+          error: STATUS_CODES[503],
+          message: 'run history unavailable: the database has not been migrated yet',
+        });
+      }
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status >= 500) req.log.error({ err }, 'request failed');
+      return reply.code(status).send({
+        statusCode: status,
+        error: STATUS_CODES[status],
+        message: status >= 500 ? 'internal error' : redactString(err.message),
+      });
+    });
+    return Promise.resolve();
+  },
+  { name: 'errors' },
+);
