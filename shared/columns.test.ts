@@ -24,3 +24,18 @@ describe('quality column declarations', () => {
     expect(block![1]).toBe(columnsMarkdown());
   });
 });
+
+describe('views written against the declarations', () => {
+  it('dataset_recommendations_latest lists exactly the MQA indicators', async () => {
+    const { MQA_INDICATORS } = await import('./columns.js');
+    const sql = readFileSync(
+      new URL('./sql/views/08.dataset_recommendations_latest.sql', import.meta.url),
+      'utf8',
+    );
+    const listed = [...sql.matchAll(/\('(\w+)', q\.mqa_(\w+)\)/g)].map((m) => {
+      expect(m[1]).toBe(m[2]);
+      return m[1];
+    });
+    expect(listed).toEqual(MQA_INDICATORS.map((i) => i.id));
+  });
+});

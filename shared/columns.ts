@@ -7,7 +7,7 @@
  */
 
 /** SQL types a quality column may have; the load worker encodes each for COPY. */
-export type ColumnType = 'text' | 'text[]' | 'boolean' | 'date' | 'integer' | 'real';
+export type ColumnType = 'text' | 'text[]' | 'boolean' | 'date' | 'integer' | 'real' | 'jsonb';
 
 export interface ColumnDef {
   name: string;
@@ -104,9 +104,12 @@ export interface MqaIndicator {
   points: number;
   /** `dataset`: read on the dataset; `distribution`: read on the best distribution; `either`: dataset or best distribution. */
   on: 'dataset' | 'distribution' | 'either';
-  /** `network`: needs URL_CHECKS=on; `shapes`: needs a DCAT-AP SHACL validation (not run). */
+  /** `network`: needs URL_CHECKS=on; `shapes`: needs the DCAT-AP SHACL validation (DCAT_AP_SHACL=on). */
   needs?: 'network' | 'shapes';
   doc: string;
+  /** What to do when the dataset fails it (dataset_recommendations_latest), in English and French. */
+  advice: string;
+  adviceFr: string;
 }
 
 /** indicators.md section 2, in table order: 405 points in all. */
@@ -117,6 +120,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 30,
     on: 'dataset',
     doc: 'at least one dcat:keyword',
+    advice: 'Add keywords (dcat:keyword) describing the dataset',
+    adviceFr: 'Ajouter des mots-clés (dcat:keyword) décrivant le jeu de données',
   },
   {
     id: 'category_availability',
@@ -124,6 +129,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 30,
     on: 'dataset',
     doc: 'at least one dcat:theme',
+    advice: 'Add a theme (dcat:theme), ideally from the EU data themes',
+    adviceFr: 'Ajouter un thème (dcat:theme), de préférence du vocabulaire européen des thèmes',
   },
   {
     id: 'spatial_availability',
@@ -131,6 +138,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 20,
     on: 'dataset',
     doc: 'at least one dcterms:spatial',
+    advice: 'Give the geographic coverage (dcterms:spatial)',
+    adviceFr: 'Indiquer la couverture géographique (dcterms:spatial)',
   },
   {
     id: 'temporal_availability',
@@ -138,6 +147,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 20,
     on: 'dataset',
     doc: 'at least one dcterms:temporal',
+    advice: 'Give the temporal coverage (dcterms:temporal, start and end dates)',
+    adviceFr: 'Indiquer la couverture temporelle (dcterms:temporal, dates de début et de fin)',
   },
   {
     id: 'access_url_status',
@@ -146,6 +157,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     on: 'distribution',
     needs: 'network',
     doc: 'accessURL answers 2xx (redirects followed); NULL when URL checks are off',
+    advice: "Fix the distribution's access URL: it does not answer",
+    adviceFr: "Corriger l'URL d'accès de la distribution : elle ne répond pas",
   },
   {
     id: 'download_url_availability',
@@ -153,6 +166,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 20,
     on: 'distribution',
     doc: 'distribution has dcat:downloadURL',
+    advice: 'Add a direct download URL (dcat:downloadURL) to a distribution',
+    adviceFr: 'Ajouter une URL de téléchargement direct (dcat:downloadURL) à une distribution',
   },
   {
     id: 'download_url_status',
@@ -161,13 +176,17 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     on: 'distribution',
     needs: 'network',
     doc: 'downloadURL answers 2xx; NULL when URL checks are off',
+    advice: 'Fix the download URL: it does not answer',
+    adviceFr: "Corriger l'URL de téléchargement : elle ne répond pas",
   },
   {
     id: 'format_availability',
     dimension: 'interoperability',
     points: 20,
     on: 'distribution',
-    doc: 'distribution has dcterms:format (placeholders such as "Inconnu" do not count)',
+    doc: 'distribution has a dcterms:format, as piveau checks it (a label such as "Inconnu" counts)',
+    advice: "Give each distribution's format (dcterms:format)",
+    adviceFr: 'Indiquer le format de chaque distribution (dcterms:format)',
   },
   {
     id: 'media_type_availability',
@@ -175,6 +194,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 10,
     on: 'distribution',
     doc: 'distribution has dcat:mediaType',
+    advice: "Give each distribution's media type (dcat:mediaType)",
+    adviceFr: 'Indiquer le type de média de chaque distribution (dcat:mediaType)',
   },
   {
     id: 'format_media_type_vocabulary',
@@ -182,6 +203,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 10,
     on: 'distribution',
     doc: 'format maps to an EU file type and media type is an IANA type',
+    advice: 'Use an EU file type for the format and an IANA media type',
+    adviceFr: 'Utiliser un type de fichier européen pour le format et un type de média IANA',
   },
   {
     id: 'non_proprietary',
@@ -189,6 +212,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 20,
     on: 'distribution',
     doc: 'format (or media type) in the EU non-proprietary list',
+    advice: 'Publish the data in a non-proprietary format (CSV, GeoJSON...)',
+    adviceFr: 'Publier les données dans un format non propriétaire (CSV, GeoJSON...)',
   },
   {
     id: 'machine_readable',
@@ -196,6 +221,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 20,
     on: 'distribution',
     doc: 'format (or media type) in the EU machine-readable list',
+    advice: 'Publish the data in a machine-readable format',
+    adviceFr: 'Publier les données dans un format lisible par machine',
   },
   {
     id: 'dcat_ap_compliance',
@@ -203,7 +230,9 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 30,
     on: 'dataset',
     needs: 'shapes',
-    doc: 'no DCAT-AP base shape violation; not assessed (always NULL)',
+    doc: 'no SHACL result of severity Violation against the DCAT-AP shapes (DCAT_AP_SHAPES); NULL when DCAT_AP_SHACL=off',
+    advice: 'Fix the DCAT-AP violations listed in dataset_violations_latest',
+    adviceFr: 'Corriger les violations DCAT-AP listées dans dataset_violations_latest',
   },
   {
     id: 'licence_availability',
@@ -211,6 +240,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 20,
     on: 'distribution',
     doc: 'distribution has dcterms:license',
+    advice: 'Give the licence of each distribution (dcterms:license)',
+    adviceFr: 'Indiquer la licence de chaque distribution (dcterms:license)',
   },
   {
     id: 'known_licence',
@@ -218,6 +249,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 10,
     on: 'distribution',
     doc: 'licence maps to the EU licence list (SPDX and URL aliases mapped)',
+    advice: 'Use a known licence IRI (EU licence list, SPDX, Etalab 2.0)',
+    adviceFr: 'Utiliser une IRI de licence connue (liste européenne, SPDX, Etalab 2.0)',
   },
   {
     id: 'access_rights_availability',
@@ -225,6 +258,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 10,
     on: 'dataset',
     doc: 'dataset has dcterms:accessRights',
+    advice: 'State the access rights (dcterms:accessRights)',
+    adviceFr: "Préciser les droits d'accès (dcterms:accessRights)",
   },
   {
     id: 'access_rights_vocabulary',
@@ -232,6 +267,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 5,
     on: 'dataset',
     doc: 'accessRights is an EU access-right IRI (PUBLIC, RESTRICTED, NON_PUBLIC...)',
+    advice: 'Use the EU access-right vocabulary (PUBLIC, RESTRICTED, NON_PUBLIC)',
+    adviceFr: "Utiliser le vocabulaire européen des droits d'accès (PUBLIC, RESTRICTED, NON_PUBLIC)",
   },
   {
     id: 'contact_point_availability',
@@ -239,6 +276,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 20,
     on: 'dataset',
     doc: 'dataset has dcat:contactPoint',
+    advice: 'Add a contact point (dcat:contactPoint) with an e-mail',
+    adviceFr: 'Ajouter un point de contact (dcat:contactPoint) avec un courriel',
   },
   {
     id: 'publisher_availability',
@@ -246,6 +285,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 10,
     on: 'dataset',
     doc: 'dataset has dcterms:publisher',
+    advice: 'Name the publisher (dcterms:publisher)',
+    adviceFr: "Indiquer l'éditeur (dcterms:publisher)",
   },
   {
     id: 'rights_availability',
@@ -253,6 +294,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 5,
     on: 'distribution',
     doc: 'distribution has dcterms:rights',
+    advice: 'State the rights of the distribution (dcterms:rights)',
+    adviceFr: 'Préciser les droits de la distribution (dcterms:rights)',
   },
   {
     id: 'byte_size_availability',
@@ -260,6 +303,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 5,
     on: 'distribution',
     doc: 'distribution has dcat:byteSize',
+    advice: 'Give the size in bytes of the distribution (dcat:byteSize)',
+    adviceFr: 'Indiquer la taille en octets de la distribution (dcat:byteSize)',
   },
   {
     id: 'date_issued_availability',
@@ -267,6 +312,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 5,
     on: 'either',
     doc: 'dcterms:issued on the dataset or the best distribution',
+    advice: 'Give the publication date (dcterms:issued)',
+    adviceFr: 'Indiquer la date de publication (dcterms:issued)',
   },
   {
     id: 'date_modified_availability',
@@ -274,6 +321,8 @@ export const MQA_INDICATORS: readonly MqaIndicator[] = [
     points: 5,
     on: 'either',
     doc: 'dcterms:modified on the dataset or the best distribution',
+    advice: 'Give the last modification date (dcterms:modified)',
+    adviceFr: 'Indiquer la date de dernière modification (dcterms:modified)',
   },
 ];
 
@@ -290,24 +339,30 @@ export interface UdataCriterion {
 /** indicators.md section 3: the nine data.gouv.fr (udata) quality criteria. */
 export const UDATA_CRITERIA: readonly UdataCriterion[] = [
   { id: 'description_length', doc: 'description longer than 100 characters' },
+  { id: 'license', doc: 'a licence on the dataset (dcterms:license, dcterms:rights) or a distribution' },
   {
-    id: 'license',
-    doc: 'a licence on the dataset or a distribution (placeholders such as "notspecified" do not count)',
+    id: 'temporal_coverage',
+    doc: 'the first dcterms:temporal parses as a period (dates, a/b range, year, month)',
   },
-  { id: 'temporal_coverage', doc: 'dcterms:temporal given' },
-  { id: 'spatial_coverage', doc: 'dcterms:spatial given' },
-  { id: 'update_frequency', doc: 'dcterms:accrualPeriodicity given and known (not "unknown")' },
+  { id: 'spatial_coverage', doc: 'a dcterms:spatial carries a GeoJSON/WKT geometry or is a w,s,e,n bbox' },
+  {
+    id: 'update_frequency',
+    doc: 'the first dcterms:accrualPeriodicity is a Dublin Core or EU frequency (not UNKNOWN, not INSPIRE)',
+  },
   {
     id: 'updated_in_time',
-    doc: 'last modified + frequency >= run date - 1 day (always true for irregular/as-needed frequencies)',
+    doc: "last update + frequency's delta >= run date - 1 day (true for frequencies without a delta)",
   },
-  { id: 'open_format', doc: 'at least one distribution format that is not closed (pdf, doc(x), xls(x))' },
+  {
+    id: 'open_format',
+    doc: "some distribution's format is given and not in udata's closed list (pdf, doc(x), word, xls(x), excel)",
+  },
   {
     id: 'resources_available',
     needs: 'network',
-    doc: 'every distribution URL answers 2xx; NULL when URL checks are off',
+    doc: 'no checked distribution URL fails (not checked: unknown, counts as met, as in udata)',
   },
-  { id: 'resources_documented', doc: 'every distribution has a dcterms:description' },
+  { id: 'resources_documented', doc: 'some distribution has a dcterms:description or is documentation' },
 ];
 
 /** indicators.md sections 2 (MQA) and 3 (udata). */
@@ -334,9 +389,19 @@ export const FAIR_COLUMNS: readonly ColumnDef[] = [
     doc: 'excellent (>= 351) / good (>= 221) / sufficient (>= 121) / bad, on total x 405 / assessable',
   },
   {
+    name: 'mqa_rating_raw',
+    type: 'text',
+    doc: 'the rating on the unscaled total: excellent (> 350) / good (> 220) / sufficient (> 120) / bad',
+  },
+  {
     name: 'mqa_estimated',
     type: 'boolean',
     doc: 'true when some MQA checks did not run (rating from the scaled total)',
+  },
+  {
+    name: 'dcat_ap_violations',
+    type: 'jsonb',
+    doc: 'DCAT-AP SHACL results (focus_node, path, constraint, severity, message, value), at most 100; NULL when not validated',
   },
   ...UDATA_CRITERIA.map((c): ColumnDef => ({
     name: `udata_${c.id}`,
@@ -346,7 +411,7 @@ export const FAIR_COLUMNS: readonly ColumnDef[] = [
   {
     name: 'udata_score',
     type: 'real',
-    doc: 'udata score 0..1: criteria met / criteria assessed (each 1/9 when all nine ran)',
+    doc: 'udata score 0..1: criteria met / 9 (udata compute_quality_score)',
   },
 ];
 

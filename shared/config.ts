@@ -90,6 +90,8 @@ export const configSchema = z.object({
 
   RETENTION_RUNS: int(60, 1, 100_000),
   URL_CHECKS: z.enum(['off', 'on']).default('off'),
+  DCAT_AP_SHACL: z.enum(['on', 'off']).default('on'),
+  DCAT_AP_SHAPES: z.enum(['2.1.1', '3.0.1']).default('2.1.1'),
   URL_CHECK_TIMEOUT_MS: int(10_000, 100, 600_000),
   URL_CHECK_RPS: int(20, 1, 10_000),
   URL_CHECK_PER_HOST: int(2, 1, 100),

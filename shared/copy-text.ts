@@ -42,6 +42,11 @@ function encodeValue(value: RowValue | undefined, column: ColumnDef, uri: string
       if (typeof value !== 'string')
         throw new RowShapeError(`dataset ${uri}: column ${column.name} must be text`);
       return escapeCopy(value);
+    case 'jsonb':
+      // JSON text as transform serialises it (rows stay plain values), or a value as pg reads it back
+      if (typeof value === 'string') return escapeCopy(value);
+      if (typeof value === 'object') return escapeCopy(JSON.stringify(value));
+      throw new RowShapeError(`dataset ${uri}: column ${column.name} must be JSON`);
   }
 }
 

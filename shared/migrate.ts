@@ -2,14 +2,14 @@
  * The database schema: versioned migrations (`sql/migrations/NNN.do.<name>.sql`, applied by
  * postgrator and recorded in `schema_migrations`), then the dashboards' views (`sql/views/NN.<name>.sql`,
  * recreated whenever a file changes, recorded in `schema_views`), then the quality columns'
- * comments from their declarations. A released migration is never edited (postgrator checks its
+ * comments and the `mqa_indicators` table from their declarations. A released migration is never edited (postgrator checks its
  * md5): add a new file.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import Postgrator from 'postgrator';
-import { QUALITY_COLUMNS } from './columns.js';
+import { MQA_INDICATORS, QUALITY_COLUMNS } from './columns.js';
 import { withTransaction, type Pool, type PoolClient } from './db.js';
 
 const SQL_DIR = fileURLToPath(new URL('./sql/', import.meta.url));
@@ -85,6 +85,26 @@ async function commentColumns(client: PoolClient): Promise<void> {
   }
 }
 
+/** `mqa_indicators` equal to MQA_INDICATORS (points and advice are declared once, in columns.ts). */
+async function syncMqaIndicators(client: PoolClient): Promise<void> {
+  const want = MQA_INDICATORS.map((i) => [i.id, i.dimension, i.points, i.advice, i.adviceFr] as const);
+  const { rows } = await client.query<{ row: string }>(
+    `SELECT json_build_array(indicator, dimension, points, advice, advice_fr)::text AS row
+     FROM mqa_indicators ORDER BY indicator`,
+  );
+  const have = rows.map((r) => r.row);
+  const wanted = want.map((w) => JSON.stringify(w)).sort();
+  const normalised = have.map((h) => JSON.stringify(JSON.parse(h)));
+  if (normalised.length === wanted.length && normalised.every((h, k) => h === wanted[k])) return;
+  await client.query('DELETE FROM mqa_indicators');
+  for (const w of want) {
+    await client.query(
+      'INSERT INTO mqa_indicators (indicator, dimension, points, advice, advice_fr) VALUES ($1, $2, $3, $4, $5)',
+      [...w],
+    );
+  }
+}
+
 /**
  * Applies the migrations not yet applied, then recreates the views if any changed, all in one
  * transaction under an advisory lock (several workers may start at once).
@@ -103,6 +123,7 @@ export async function migrate(pool: Pool): Promise<{ applied: number[] }> {
     const applied = (await postgrator.migrate()).map((m) => m.version);
     await recreateViews(client, applied.length > 0);
     await commentColumns(client);
+    await syncMqaIndicators(client);
     return { applied };
   });
 }

@@ -106,10 +106,13 @@ describe('migration 2', () => {
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = 'dataset_quality'`,
     );
     const byName = new Map(rows.map((r) => [r.column_name, r]));
-    const sqlType = { boolean: 'boolean', integer: 'integer', real: 'real', text: 'text' } as Record<
-      string,
-      string
-    >;
+    const sqlType = {
+      boolean: 'boolean',
+      integer: 'integer',
+      real: 'real',
+      text: 'text',
+      jsonb: 'jsonb',
+    } as Record<string, string>;
     for (const c of FAIR_COLUMNS) {
       expect(byName.get(c.name), c.name).toMatchObject({ data_type: sqlType[c.type], is_nullable: 'YES' });
     }
@@ -236,8 +239,8 @@ describe('views after two published runs where a dataset improves', () => {
       description: 'Plan de prévention des risques naturels',
       modification: '2024-01-10',
       right_statement: "Pas de restriction d'accès public selon INSPIRE",
-      themes: 'http://example.org/theme/risques',
-      key_words: 'risques inondation, crue',
+      themes: '{http://example.org/theme/risques}',
+      key_words: '{risques, inondation, crue}',
       creator: null,
       rights_holder: null,
       contact_point: 'someone@example.gouv.fr',

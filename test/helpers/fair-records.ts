@@ -73,7 +73,9 @@ export function fullProps(): { dataset: Props; distribution: Props; nodes: Graph
     },
     nodes: [
       node('_:fmt', { 'rdfs:label': 'CSV' }, ['dcterms:MediaTypeOrExtent']),
-      node('_:loc', { 'dcat:bbox': 'POLYGON((0 0,1 0,1 1,0 1,0 0))' }, ['dcterms:Location']),
+      node('_:loc', { 'dcat:bbox': lit('POLYGON((0 0,1 0,1 1,0 1,0 0))', undefined, 'geo:wktLiteral') }, [
+        'dcterms:Location',
+      ]),
       node('_:period', { 'dcat:startDate': date('2020-01-01') }, ['dcterms:PeriodOfTime']),
       node('_:contact', { 'vcard:hasEmail': ref('mailto:someone@example.gouv.fr') }, ['vcard:Kind']),
       node('_:org', { 'foaf:name': 'DDT 74' }, ['foaf:Organization']),

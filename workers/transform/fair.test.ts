@@ -39,12 +39,12 @@ describe('computeFair', () => {
     }
   });
 
-  it('without a URL checker the network indicators stay NULL', async () => {
+  it('without a URL checker the MQA network indicators stay NULL (udata: unknown counts as available)', async () => {
     const { row } = await computeFair(fullRecord(), { runDate: '2024-06-16' });
     expect(row).toMatchObject({
       mqa_access_url_status: null,
       mqa_download_url_status: null,
-      udata_resources_available: null,
+      udata_resources_available: true,
       mqa_assessable: 295,
       mqa_estimated: true,
     });

@@ -6,6 +6,7 @@ import type { QualityRow } from '../../shared/columns.js';
 import type { DatasetRecord } from '../../shared/record.js';
 import { computeMqa, readDistributions } from './mqa.js';
 import { computeUdata } from './udata.js';
+import type { DcatApVerdict } from './dcat-ap.js';
 import type { UrlChecker } from './url-check.js';
 
 export interface FairContext {
@@ -13,6 +14,8 @@ export interface FairContext {
   runDate: string;
   /** Only when URL_CHECKS=on: the run's checker (network indicators stay NULL without it). */
   urls?: UrlChecker;
+  /** The dataset's DCAT-AP SHACL verdict (DCAT_AP_SHACL=on); absent: not assessed. */
+  dcatAp?: DcatApVerdict;
 }
 
 export interface FairResult {
@@ -37,7 +40,12 @@ export async function computeFair(record: DatasetRecord, ctx: FairContext): Prom
     urlStatus = new Map(urls.map((u, i) => [u, results[i]?.ok === true]));
   }
 
-  const mqa = computeMqa(record, { distributions, urlStatus });
+  const mqa = computeMqa(record, {
+    distributions,
+    urlStatus,
+    ...(ctx.dcatAp ? { dcatApCompliant: ctx.dcatAp.compliant } : {}),
+  });
+  mqa.dcat_ap_violations = ctx.dcatAp ? JSON.stringify(ctx.dcatAp.violations) : null;
   const udata = computeUdata(record, { runDate: ctx.runDate, distributions, urlStatus });
   const all = udata.notes.length === 0 ? notes : [...new Set([...notes, ...udata.notes])];
   return { row: Object.assign(mqa, udata.row), notes: all };

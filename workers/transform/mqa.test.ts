@@ -11,7 +11,7 @@ import {
   node,
   ref,
 } from '../../test/helpers/fair-records.js';
-import { computeMqa, mqaRating, readDistributions } from './mqa.js';
+import { computeMqa, mqaRating, mqaRatingRaw, readDistributions } from './mqa.js';
 
 const ALL_OK = new Map([
   [ACCESS_URL, true],
@@ -152,17 +152,43 @@ describe('each indicator, true then false', () => {
     expect(row.mqa_access_rights_vocabulary).toBe(false);
   });
 
-  it('format_availability: none, or the "Inconnu" placeholder, is false; the interoperability lists follow', () => {
-    for (const edit of [
-      (p: ReturnType<typeof fullProps>) => delete p.distribution['dcterms:format'],
-      (p: ReturnType<typeof fullProps>) => (p.nodes[0] = node('_:fmt', { 'rdfs:label': 'Inconnu' })),
-    ]) {
+  it('format_availability as piveau: any dct:format, "Inconnu" included; the vocabulary checks stay false for it', () => {
+    for (const [edit, present] of [
+      [(p: ReturnType<typeof fullProps>) => delete p.distribution['dcterms:format'], false],
+      [(p: ReturnType<typeof fullProps>) => (p.nodes[0] = node('_:fmt', { 'rdfs:label': 'Inconnu' })), true],
+    ] as const) {
       const row = computeMqa(fullRecord((p) => (edit(p), delete p.distribution['dcat:mediaType'])));
-      expect(row.mqa_format_availability).toBe(false);
+      expect(row.mqa_format_availability).toBe(present);
       expect(row.mqa_non_proprietary).toBe(false);
       expect(row.mqa_machine_readable).toBe(false);
       expect(row.mqa_format_media_type_vocabulary).toBe(false);
     }
+  });
+
+  it('mqa_rating_raw: the bands on the unscaled total (> 350, > 220, > 120)', () => {
+    expect([351, 350, 221, 220, 121, 120, 0].map(mqaRatingRaw)).toEqual([
+      'excellent',
+      'good',
+      'good',
+      'sufficient',
+      'sufficient',
+      'bad',
+      'bad',
+    ]);
+    const row = computeMqa(fullRecord());
+    expect(row.mqa_rating_raw).toBe(mqaRatingRaw(row.mqa_total as number));
+  });
+
+  it('dcat_ap_compliance: NULL unless validated; 30 points when compliant', () => {
+    const off = computeMqa(fullRecord());
+    expect(off.mqa_dcat_ap_compliance).toBeNull();
+    const yes = computeMqa(fullRecord(), { dcatApCompliant: true });
+    const no = computeMqa(fullRecord(), { dcatApCompliant: false });
+    expect(yes.mqa_dcat_ap_compliance).toBe(true);
+    expect(no.mqa_dcat_ap_compliance).toBe(false);
+    expect(yes.mqa_assessable).toBe((off.mqa_assessable as number) + 30);
+    expect(yes.mqa_total).toBe((off.mqa_total as number) + 30);
+    expect(no.mqa_total).toBe(off.mqa_total);
   });
 
   it('access_url_status and download_url_status follow the URL answers', () => {

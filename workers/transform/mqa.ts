@@ -44,6 +44,8 @@ export interface DistributionFacts {
   formatCodes: string[];
   /** A dcterms:format other than a placeholder such as "Inconnu" (mapped or not). */
   hasFormat: boolean;
+  /** Any dcterms:format at all, placeholders included: piveau's "format availability". */
+  formatPresent: boolean;
   hasMediaType: boolean;
   /** Some dcat:mediaType is an IANA-registered type. */
   ianaMediaType: boolean;
@@ -158,6 +160,7 @@ export function readDistributions(record: DatasetRecord): {
         downloadUrls: urls(d, 'dcat:downloadURL'),
         formatCodes: formats.codes,
         hasFormat: formats.given,
+        formatPresent: values(d, 'dcterms:format').some(given),
         hasMediaType: mediaTypeValues.length > 0,
         ianaMediaType,
         mediaTypeCodes,
@@ -192,7 +195,7 @@ export function mqaRating(total: number, assessable: number = MQA_MAX_POINTS): M
 type Verdicts = Record<string, boolean | null>;
 
 /** Dataset-level verdicts (the `either` indicators: the dataset part only). */
-function datasetVerdicts(record: DatasetRecord): Verdicts {
+function datasetVerdicts(record: DatasetRecord, dcatApCompliant: boolean | null): Verdicts {
   const root = rootNode(record);
   const rights = values(root, 'dcterms:accessRights').filter(given);
   return {
@@ -200,8 +203,8 @@ function datasetVerdicts(record: DatasetRecord): Verdicts {
     category_availability: hasAny(root, 'dcat:theme'),
     spatial_availability: hasAny(root, 'dcterms:spatial'),
     temporal_availability: hasAny(root, 'dcterms:temporal'),
-    // DCAT-AP SHACL validation is not run: unscored, and not counted in mqa_assessable
-    dcat_ap_compliance: null,
+    // from the SHACL validation of the page (dcat-ap.ts); NULL (not assessed) when it is off
+    dcat_ap_compliance: dcatApCompliant,
     access_rights_availability: rights.length > 0,
     // the Ecosphères RightsStatement blank nodes are not EU access-right IRIs
     access_rights_vocabulary: rights.some((v) => accessRightCode(isRef(v) ? v.id : v.v) !== undefined),
@@ -221,7 +224,7 @@ function distributionVerdicts(d: DistributionFacts | undefined, urlStatus: UrlSt
     access_url_status: ok(d?.accessUrls),
     download_url_availability: (d?.downloadUrls.length ?? 0) > 0,
     download_url_status: ok(d?.downloadUrls),
-    format_availability: d?.hasFormat ?? false,
+    format_availability: d?.formatPresent ?? false,
     media_type_availability: d?.hasMediaType ?? false,
     // indicators.md: format in the EU file-type list AND media type an IANA type
     format_media_type_vocabulary: (d?.formatCodes.some(isEuFileType) ?? false) && (d?.ianaMediaType ?? false),
@@ -258,6 +261,16 @@ export interface MqaOptions {
   /** Pre-read distributions (computeFair reads them once for MQA and udata). */
   distributions?: DistributionFacts[];
   urlStatus?: UrlStatus;
+  /** No DCAT-AP violation (true), some (false), not validated (undefined: NULL, not assessable). */
+  dcatApCompliant?: boolean;
+}
+
+/** The rating bands on the unscaled total (data.europa.eu): > 350, > 220, > 120. */
+export function mqaRatingRaw(total: number): MqaRating {
+  if (total > 350) return 'excellent';
+  if (total > 220) return 'good';
+  if (total > 120) return 'sufficient';
+  return 'bad';
 }
 
 /**
@@ -271,7 +284,7 @@ export interface MqaOptions {
  */
 export function computeMqa(record: DatasetRecord, opts: MqaOptions = {}): QualityRow {
   const distributions = opts.distributions ?? readDistributions(record).distributions;
-  const dataset = datasetVerdicts(record);
+  const dataset = datasetVerdicts(record, opts.dcatApCompliant ?? null);
 
   let best = distributionVerdicts(undefined, opts.urlStatus);
   let bestPoints = -1;
@@ -303,6 +316,7 @@ export function computeMqa(record: DatasetRecord, opts: MqaOptions = {}): Qualit
   row.mqa_total = total;
   row.mqa_assessable = assessable;
   row.mqa_rating = mqaRating(total, assessable);
+  row.mqa_rating_raw = mqaRatingRaw(total);
   row.mqa_estimated = assessable < MQA_MAX_POINTS;
   return row;
 }

@@ -11,6 +11,7 @@ import { readWholeObject } from '../dump/whole-object.js';
 import { encodeCopyRows } from '../../shared/copy-text.js';
 import { enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { computeEcospheres } from './ecospheres.js';
+import { DcatApValidator, type DcatApVerdict } from './dcat-ap.js';
 import { computeFair, type FairContext } from './fair.js';
 import { sanitizeRow } from './sanitize.js';
 
@@ -87,6 +88,37 @@ async function readRecords(
 }
 
 /**
+ * DCAT-AP compliance of the records, validated together (DCAT_AP_SHACL=on). An engine failure on
+ * odd input never fails the step: the records are validated one by one, and a record that still
+ * fails is left unassessed (NULL) and counted as `shacl_error`.
+ */
+async function validateDcatAp(
+  records: DatasetRecord[],
+  deps: WorkerDeps,
+  notes: Record<string, number>,
+): Promise<Map<string, DcatApVerdict> | undefined> {
+  if (deps.config.DCAT_AP_SHACL !== 'on' || records.length === 0) return undefined;
+  const validator = DcatApValidator.for(deps.config.DCAT_AP_SHAPES);
+  let verdicts: Map<string, DcatApVerdict>;
+  try {
+    verdicts = await validator.validate(records);
+  } catch {
+    verdicts = new Map();
+    for (const record of records) {
+      try {
+        for (const [uri, v] of await validator.validate([record])) verdicts.set(uri, v);
+      } catch {
+        notes.shacl_error = (notes.shacl_error ?? 0) + 1;
+      }
+    }
+  }
+  for (const v of verdicts.values()) {
+    if (v.dropped > 0) notes.shacl_results_dropped = (notes.shacl_results_dropped ?? 0) + v.dropped;
+  }
+  return verdicts;
+}
+
+/**
  * Transform: reads what the job names (never records carried through Redis), computes the
  * indicators of its datasets, encodes them as COPY text and hands them to load.
  */
@@ -109,10 +141,12 @@ export async function runTransform(
     const repaired: string[] = [];
     const limits = { maxValueBytes: deps.config.MAX_VALUE_BYTES };
     const fairCtx = { ...fair, runDate: payload.runDate };
+    const shacl = await validateDcatAp(records, deps, notes);
     for (const record of records) {
       let result;
       try {
-        result = await computeRow(record, fairCtx);
+        const dcatAp = shacl?.get(record.uri);
+        result = await computeRow(record, dcatAp ? { ...fairCtx, dcatAp } : fairCtx);
       } catch (err) {
         throw new Error(
           `dataset ${record.uri} (${record.source.key}, @graph element ${record.source.index}): ${(err as Error).message}`,

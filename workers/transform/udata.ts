@@ -1,25 +1,42 @@
 /**
- * data.gouv.fr (udata) quality score (indicators.md section 3): nine criteria, each a column
- * `udata_<criterion>` (see UDATA_CRITERIA in shared/columns.ts for their meaning).
+ * data.gouv.fr (udata) quality score (indicators.md section 3), as udata computes it
+ * (opendatateam/udata: `Dataset.compute_quality` and `compute_quality_score` in
+ * udata/core/dataset/models.py, the DCAT mapping in udata/core/dataset/rdf.py): nine criteria,
+ * each a column `udata_<criterion>`, and `udata_score` = criteria met / 9, always.
  *
- * `udata_score` = criteria met / criteria assessed, so each criterion weighs 1/9 when all nine
- * ran; with URL checks off, `udata_resources_available` is NULL and the score is over the other
- * eight. That keeps scores comparable whether URL checks run or not (as the MQA estimate does).
+ * - licence: a licence given on the dataset (dct:license, dct:rights) or a distribution;
+ * - temporal coverage: the first dct:temporal parses as a period (start/end dates, a `a/b` range,
+ *   a year or a month); spatial coverage: a dct:spatial carries a GeoJSON or WKT geometry, or is a
+ *   `w,s,e,n` bounding box;
+ * - update frequency: the first dct:accrualPeriodicity is a Dublin Core or EU frequency (IRI or
+ *   udata id), not EU UNKNOWN; INSPIRE MaintenanceFrequency IRIs are not recognised, as in udata;
+ * - updated in time: last update (the dataset's dct:modified, else its distributions' newest)
+ *   plus the frequency's delta is at most one day before the run's scheduled date; frequencies
+ *   without a delta (irregular, as needed...) are in time; with no date at all udata falls back on
+ *   its own harvest time, that is the run's date;
+ * - open format: some distribution's format (dct:format, its label; EU file-type and IANA IRIs
+ *   reduced to their code) is given and not in udata's closed list;
+ * - resources available: every checked URL answers (URL_CHECKS=on); not checked is udata's
+ *   "unknown", which counts as met;
+ * - resources documented: some distribution has a description or is documentation;
+ * - the three resource criteria need at least one distribution.
  */
 import { UDATA_CRITERIA } from '../../shared/columns.js';
 import type { QualityRow } from '../../shared/columns.js';
-import { literal, literals, rootNode, values, type DatasetRecord } from '../../shared/record.js';
-import { frequency, licenceCode, type Frequency } from './vocab/lookup.js';
-import { CLOSED_FORMATS } from './vocab/mappings.js';
 import {
-  hasAny,
-  mapValues,
-  note,
-  readDistributions,
-  valueTexts,
-  type DistributionFacts,
-  type UrlStatus,
-} from './mqa.js';
+  isLiteral,
+  isRef,
+  literal,
+  literals,
+  refNodes,
+  rootNode,
+  values,
+  type DatasetRecord,
+  type GraphNode,
+  type Value,
+} from '../../shared/record.js';
+import { frequency } from './vocab/lookup.js';
+import { note, readDistributions, valueTexts, type DistributionFacts, type UrlStatus } from './mqa.js';
 
 export interface UdataOptions {
   /** The run's scheduled date, `YYYY-MM-DD`: "updated in time" is judged against it, never the clock. */
@@ -52,32 +69,183 @@ function dayNumber(value: string): number | undefined {
   return t / 86_400_000;
 }
 
-/** `day` + a period, months added on the calendar (Jan 31 + 1 month = Feb 28/29). */
-function addPeriod(day: number, period: NonNullable<Frequency['period']>): number {
-  let result = day + (period.days ?? 0);
-  if (period.months) {
-    const date = new Date(result * 86_400_000);
-    const y = date.getUTCFullYear();
-    const m = date.getUTCMonth() + period.months;
-    const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-    result = Date.UTC(y, m, Math.min(date.getUTCDate(), lastDay)) / 86_400_000;
+/** udata's UpdateFrequency: the delta in days (months are 31 days, years 365), null for none. */
+export interface UdataFrequency {
+  id: string;
+  /** Days; null: no regular update expected (always in time). */
+  delta: number | null;
+}
+
+const MIN = 1 / 1440;
+const DC_FREQ = 'http://purl.org/cld/freq/';
+const EU_FREQ = 'http://publications.europa.eu/resource/authority/frequency/';
+/** rdf.py FREQ_TERM_TO_UDATA (Dublin Core) and EUFREQ_TERM_TO_UDATA, with constants.py's deltas. */
+const DC_FREQUENCIES: Record<string, UdataFrequency> = {};
+const EU_FREQUENCIES: Record<string, UdataFrequency> = {};
+for (const [dc, eu, id, delta] of [
+  ['continuous', 'UPDATE_CONT', 'continuous', null],
+  [null, '1MIN', 'oneMinute', MIN],
+  [null, '5MIN', 'fiveMinutes', 5 * MIN],
+  [null, '10MIN', 'tenMinutes', 10 * MIN],
+  [null, '15MIN', 'fifteenMinutes', 15 * MIN],
+  [null, '30MIN', 'thirtyMinutes', 30 * MIN],
+  [null, 'HOURLY', 'hourly', 60 * MIN],
+  [null, 'BIHOURLY', 'bihourly', 120 * MIN],
+  [null, 'TRIHOURLY', 'trihourly', 180 * MIN],
+  [null, '12HRS', 'twelveHours', 0.5],
+  [null, 'CONT', 'severalTimesADay', 1],
+  [null, 'DAILY_3', 'threeTimesADay', 1],
+  [null, 'DAILY_2', 'semidaily', 1],
+  ['daily', 'DAILY', 'daily', 1],
+  [null, 'WEEKLY_5', 'fiveTimesAWeek', 7],
+  ['threeTimesAWeek', 'WEEKLY_3', 'threeTimesAWeek', 7],
+  ['semiweekly', 'WEEKLY_2', 'semiweekly', 7],
+  ['weekly', 'WEEKLY', 'weekly', 7],
+  ['biweekly', 'BIWEEKLY', 'biweekly', 14],
+  ['threeTimesAMonth', 'MONTHLY_3', 'threeTimesAMonth', 31],
+  ['semimonthly', 'MONTHLY_2', 'semimonthly', 31],
+  ['monthly', 'MONTHLY', 'monthly', 31],
+  ['bimonthly', 'BIMONTHLY', 'bimonthly', 62],
+  ['quarterly', 'QUARTERLY', 'quarterly', 93],
+  ['threeTimesAYear', 'ANNUAL_3', 'threeTimesAYear', 365],
+  ['semiannual', 'ANNUAL_2', 'semiannual', 365],
+  ['annual', 'ANNUAL', 'annual', 365],
+  ['biennial', 'BIENNIAL', 'biennial', 730],
+  ['triennial', 'TRIENNIAL', 'triennial', 1095],
+  [null, 'QUADRENNIAL', 'quadrennial', 1460],
+  [null, 'QUINQUENNIAL', 'quinquennial', 1825],
+  [null, 'DECENNIAL', 'decennial', 3650],
+  [null, 'BIDECENNIAL', 'bidecennial', 7300],
+  [null, 'TRIDECENNIAL', 'tridecennial', 10950],
+  [null, 'AS_NEEDED', 'punctual', null],
+  ['irregular', 'IRREG', 'irregular', null],
+  [null, 'NEVER', 'never', null],
+  [null, 'NOT_PLANNED', 'notPlanned', null],
+  [null, 'OTHER', 'other', null],
+  [null, 'UNKNOWN', 'unknown', null],
+] as const) {
+  const f = { id, delta };
+  if (dc) DC_FREQUENCIES[dc] = f;
+  EU_FREQUENCIES[eu] = f;
+}
+/** rdf.py FREQ_ID_TO_UDATA / EUFREQ_ID_TO_UDATA: literals as lower-cased local names, Dublin Core first. */
+const FREQUENCY_IDS = new Map<string, UdataFrequency>([
+  ...Object.entries(EU_FREQUENCIES).map(([k, f]) => [k.toLowerCase(), f] as const),
+  ...Object.entries(DC_FREQUENCIES).map(([k, f]) => [k.toLowerCase(), f] as const),
+]);
+
+/** rdf.py `frequency_from_rdf`: a Dublin Core or EU frequency IRI, or a literal id; else undefined. */
+export function udataFrequency(v: Value): UdataFrequency | undefined {
+  const text = (isRef(v) ? v.id : v.v).trim();
+  if (/^https?:\/\//.test(text)) {
+    if (text.startsWith(DC_FREQ)) return DC_FREQUENCIES[text.slice(DC_FREQ.length)];
+    if (text.startsWith(EU_FREQ)) return EU_FREQUENCIES[text.slice(EU_FREQ.length)];
+    return undefined;
   }
-  return result;
+  return isLiteral(v) ? FREQUENCY_IDS.get(text.toLowerCase()) : undefined;
 }
 
 /**
- * udata's "update fulfilled in time": last modified + frequency >= run date - 1 day (one day of
- * grace for harvesting). Frequencies without a cadence (irregular, as needed...) are always in time;
- * no known frequency, or no parseable modification date, is not.
+ * udata's "update fulfilled in time": `(next_update - now).days >= -1` with next_update = last
+ * update + the frequency's delta, judged at the run's scheduled date; no delta: in time.
  */
-export function updatedInTime(freq: Frequency | undefined, lastModified: string[], runDate: string): boolean {
-  if (!freq?.known) return false;
-  if (!freq.period) return true;
+export function updatedInTime(
+  freq: UdataFrequency | undefined,
+  lastUpdate: string | undefined,
+  runDate: string,
+): boolean {
+  if (!freq || freq.id === 'unknown') return false;
+  if (freq.delta === null) return true;
   const run = dayNumber(runDate);
   if (run === undefined) throw new Error(`runDate must be YYYY-MM-DD, got ${JSON.stringify(runDate)}`);
-  const days = lastModified.map(dayNumber).filter((d): d is number => d !== undefined);
-  if (days.length === 0) return false;
-  return addPeriod(Math.max(...days), freq.period) >= run - 1;
+  const last = lastUpdate === undefined ? run : dayNumber(lastUpdate);
+  if (last === undefined) return false;
+  return last + freq.delta - run >= -1;
+}
+
+/** The newest `YYYY-MM-DD` of a list, as it was written. */
+function newest(dates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDay = -Infinity;
+  for (const d of dates) {
+    const n = dayNumber(d);
+    if (n !== undefined && n > bestDay) [best, bestDay] = [d, n];
+  }
+  return best;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}/;
+
+/** rdf.py `temporal_from_rdf` on the first dct:temporal value (remote IRIs are not fetched). */
+function temporalCoverage(record: DatasetRecord, root: GraphNode): boolean {
+  const v = values(root, 'dcterms:temporal')[0];
+  if (!v) return false;
+  if (isLiteral(v)) {
+    const text = v.v.trim();
+    const parts = text.split('/');
+    if (parts.length === 2)
+      return parts.every((p) => DATE.test(p.trim()) || /^\d{4}(-\d{2})?$/.test(p.trim()));
+    const dashes = text.split('-').length - 1;
+    if (dashes === 0) return /^\d+$/.test(text);
+    if (dashes === 1) return /^\d{4}-\d{1,2}$/.test(text);
+    return false;
+  }
+  const node = record.nodes[v.id];
+  return (
+    ['schema:startDate', 'schema:endDate', 'dcat:startDate', 'dcat:endDate'].some(
+      (p) => literals(node, p).length > 0,
+    ) || values(node, 'http://purl.org/NET/scovo#min', 'http://purl.org/NET/scovo#max').length > 0
+  );
+}
+
+const GEOMETRY_DATATYPES = new Set([
+  'geo:geoJSONLiteral',
+  'http://www.iana.org/assignments/media-types/application/vnd.geo+json',
+  'geo:wktLiteral',
+  'http://www.opengis.net/rdf#wktLiteral',
+]);
+
+/** rdf.py `spatial_from_rdf`: a geometry (GeoJSON, WKT) on a dct:spatial node, or a bbox literal. */
+function spatialCoverage(record: DatasetRecord, root: GraphNode): boolean {
+  for (const v of values(root, 'dcterms:spatial')) {
+    if (isLiteral(v)) {
+      const bbox = v.v.trim().split(',');
+      if (bbox.length === 4 && bbox.every((n) => n.trim() !== '' && Number.isFinite(Number(n)))) return true;
+      continue;
+    }
+    const node = record.nodes[v.id];
+    for (const vs of Object.values(node?.p ?? {})) {
+      for (const o of vs) {
+        if (!isLiteral(o) || !o.dt || !GEOMETRY_DATATYPES.has(o.dt)) continue;
+        if (!o.dt.toLowerCase().includes('json')) return true;
+        try {
+          JSON.parse(o.v);
+          return true;
+        } catch {
+          /* udata logs the invalid GeoJSON and goes on */
+        }
+      }
+    }
+  }
+  return false;
+}
+
+const CLOSED_FORMATS = new Set(['pdf', 'doc', 'docx', 'word', 'xls', 'excel', 'xlsx']);
+const EU_FILE_TYPE = 'http://publications.europa.eu/resource/authority/file-type/';
+const IANA_MEDIA_TYPE = 'http://www.iana.org/assignments/media-types/';
+
+/** rdf.py `format_from_rdf`: the first dct:format (its label), EU/IANA IRIs reduced to a code; lower-cased. */
+function udataFormat(record: DatasetRecord, d: GraphNode): string | undefined {
+  const v = values(d, 'dcterms:format')[0];
+  if (!v) return undefined;
+  let text: string | undefined;
+  if (isLiteral(v)) text = v.v;
+  else text = literal(record.nodes[v.id], 'rdfs:label') ?? (v.id.startsWith('_:') ? undefined : v.id);
+  text = text?.trim();
+  if (!text) return undefined;
+  if (text.startsWith(EU_FILE_TYPE)) return text.slice(EU_FILE_TYPE.length).toLowerCase();
+  if (text.startsWith(IANA_MEDIA_TYPE)) return text.split('/').pop()!.toLowerCase();
+  return text.toLowerCase();
 }
 
 /** The udata columns of one dataset (keys `udata_*` of FAIR_COLUMNS) and its run notes. */
@@ -88,54 +256,56 @@ export function computeUdata(
   const root = rootNode(record);
   const notes: string[] = [];
   const distributions = opts.distributions ?? readDistributions(record).distributions;
+  const nodes = refNodes(record, root, 'dcat:distribution');
 
-  let freq: Frequency | undefined;
-  for (const v of values(root, 'dcterms:accrualPeriodicity')) {
-    const { texts, display } = valueTexts(record, v);
-    const found = texts.map(frequency).find((f) => f !== undefined);
-    if (found?.known) freq ??= found;
-    else if (!found && texts.length > 0) notes.push(note('unknown_frequency', display));
+  const first = values(root, 'dcterms:accrualPeriodicity')[0];
+  const freq = first ? udataFrequency(first) : undefined;
+  if (first && !freq) {
+    const { texts, display } = valueTexts(record, first);
+    // the project's own table knows it (INSPIRE...), udata does not
+    if (!texts.some((t) => frequency(t)?.known)) notes.push(note('unknown_frequency', display));
   }
 
-  const datasetLicence = mapValues(record, values(root, 'dcterms:license'), licenceCode);
-  for (const u of datasetLicence.unknown) notes.push(note('unknown_licence', u));
-
   const description = literal(root, 'dcterms:description') ?? '';
-  const lastModified = [...literals(root, 'dcterms:modified'), ...distributions.flatMap((d) => d.modified)];
+  const modified = literals(root, 'dcterms:modified');
+  const lastUpdate = newest(modified) ?? newest(distributions.flatMap((d) => d.modified));
   const any = distributions.length > 0;
-  const verdicts: Record<string, boolean | null> = {
+  const verdicts: Record<string, boolean> = {
     description_length: codePointsOver(description, 100),
-    license: datasetLicence.given || distributions.some((d) => d.hasLicence),
-    temporal_coverage: hasAny(root, 'dcterms:temporal'),
-    spatial_coverage: hasAny(root, 'dcterms:spatial'),
-    update_frequency: freq !== undefined,
-    updated_in_time: updatedInTime(freq, lastModified, opts.runDate),
-    // udata: a format not in its closed list (unmapped labels count as open); media type as fallback
-    open_format: distributions.some((d) =>
-      d.hasFormat
-        ? d.formatCodes.length === 0 || d.formatCodes.some((c) => !CLOSED_FORMATS.has(c))
-        : d.mediaTypeCodes.some((c) => !CLOSED_FORMATS.has(c)),
-    ),
-    resources_available: opts.urlStatus
-      ? any &&
-        distributions.every((d) => {
-          const urls = [...d.accessUrls, ...d.downloadUrls];
-          return urls.length > 0 && urls.every((u) => opts.urlStatus?.get(u) === true);
-        })
-      : null,
-    resources_documented: any && distributions.every((d) => d.hasDescription),
+    license:
+      values(root, 'dcterms:license', 'dcterms:rights').length > 0 || distributions.some((d) => d.hasLicence),
+    temporal_coverage: temporalCoverage(record, root),
+    spatial_coverage: spatialCoverage(record, root),
+    update_frequency: freq !== undefined && freq.id !== 'unknown',
+    updated_in_time: updatedInTime(freq, lastUpdate, opts.runDate),
+    open_format:
+      any &&
+      nodes.some((d) => {
+        const f = udataFormat(record, d);
+        return f !== undefined && !CLOSED_FORMATS.has(f);
+      }),
+    // models.py check_availability: "unknown" (not checked) counts as available
+    resources_available:
+      any &&
+      distributions.every((d) =>
+        [...d.accessUrls, ...d.downloadUrls].every((u) => opts.urlStatus?.get(u) !== false),
+      ),
+    resources_documented:
+      any &&
+      (distributions.some((d) => d.hasDescription) ||
+        nodes.some((d) =>
+          values(d, 'dcterms:type').some((t) => /documentation$/i.test((isRef(t) ? t.id : t.v).trim())),
+        )),
   };
 
   const row: QualityRow = {};
   let met = 0;
-  let assessed = 0;
   for (const c of UDATA_CRITERIA) {
-    const v = verdicts[c.id] ?? null;
+    const v = verdicts[c.id] ?? false;
     row[`udata_${c.id}`] = v;
-    if (v === null) continue;
-    assessed += 1;
     if (v) met += 1;
   }
-  row.udata_score = assessed > 0 ? met / assessed : null;
+  // models.py normalize_score: QUALITY_MAX_SCORE = 9
+  row.udata_score = met / UDATA_CRITERIA.length;
   return { row, notes };
 }

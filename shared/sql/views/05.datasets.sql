@@ -5,12 +5,17 @@ SELECT
   q.description,
   q.modified::text AS modification,
   NULLIF(array_to_string(q.rights_statements, ' '), '') AS right_statement,
-  NULLIF(array_to_string(q.themes, ' '), '') AS themes,
-  NULLIF(array_to_string(q.keywords, ' '), '') AS key_words,
+  CASE WHEN cardinality(q.themes) > 0 THEN '{' || array_to_string(q.themes, ', ') || '}' END AS themes,
+  CASE WHEN cardinality(q.keywords) > 0 THEN '{' || array_to_string(q.keywords, ', ') || '}' END AS key_words,
   q.creator,
   q.rights_holder,
   q.contact_email AS contact_point,
-  q.status,
+  CASE q.status
+    WHEN 'On going' THEN 'On Going'
+    WHEN 'Historical archive' THEN 'Historical Archive'
+    WHEN 'Under development' THEN 'Under Development'
+    ELSE q.status
+  END AS status,
   q.source_catalog AS catalog,
   CASE WHEN cardinality(q.licences) > 0 THEN '{' || array_to_string(q.licences, ', ') || '}' END AS licenses,
   q.filling_rate::double precision AS percantage_filling,
