@@ -11,6 +11,7 @@ import bullBoard from './plugins/bull-board.js';
 import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import { metricsRoutes } from './plugins/metrics.js';
+import pages from './plugins/pages.js';
 import { runsRoutes } from './plugins/runs-api.js';
 import security from './plugins/security.js';
 import { redactSecrets } from './redact.js';
@@ -46,7 +47,7 @@ export interface BoardAppOptions {
 /**
  * The operations console as a Fastify app, one plugin per concern: errors, security headers,
  * authentication (first hook on every route but the public ones), health, metrics, the run
- * history API, and Bull Board under `/board`. Not listening yet: `board/server.ts` listens, tests
+ * history API, the runs and quality pages (`/runs`, `/quality`), and Bull Board under `/board`. Not listening yet: `board/server.ts` listens, tests
  * use `app.inject`. Throws a BoardAuthConfigError when no credentials are configured and
  * `insecureDev` is not set.
  */
@@ -84,6 +85,7 @@ export async function buildApp(opts: BoardAppOptions): Promise<FastifyInstance> 
     ...(lastBackup ? { lastBackup } : {}),
   });
   await app.register(runsRoutes, { pool });
+  await app.register(pages, { pool, queues });
   app.get('/', async (_req, reply) => reply.redirect('/board/'));
   await app.register(bullBoard, { prefix: '/board', queues, readOnly, redact });
   return app;

@@ -9,10 +9,14 @@ import { createRun, getRun, type RunRow } from '../shared/runs.js';
 /** Creates a queued run in etl_runs and enqueues its extract job; returns the run id. */
 export async function enqueueRun(
   ctx: { config: Config; pool: Pool; queues: Queues },
-  opts: { prefix?: string; trigger: ExtractPayload['trigger'] },
+  opts: { prefix?: string; trigger: ExtractPayload['trigger']; scheduledFor?: Date },
 ): Promise<{ runId: number; jobId: string }> {
   const prefix = opts.prefix ?? ctx.config.DUMP_PREFIX;
-  const run = await createRun(ctx.pool, { prefix, trigger: opts.trigger });
+  const run = await createRun(ctx.pool, {
+    prefix,
+    trigger: opts.trigger,
+    ...(opts.scheduledFor ? { scheduledFor: opts.scheduledFor } : {}),
+  });
   const jobId = jobIds.extract(run);
   await enqueue(ctx.queues, 'extract', { runId: run.id, prefix, trigger: opts.trigger }, { jobId });
   return { runId: run.id, jobId };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem, timeZoneProblem } from './cron.js';
 
 const bool = (fallback: boolean) =>
   z
@@ -22,6 +23,19 @@ const url = (protocols: string[]) =>
   );
 
 /** Every setting dcat-quality reads from the environment, with its default. `.env.example` documents each. */
+/** Board credentials: empty (not used) or at least 16 characters. */
+const secret16 = z
+  .string()
+  .default('')
+  .refine((v) => v === '' || v.length >= 16, {
+    message: 'must be at least 16 characters (a long random value: `openssl rand -base64 24`)',
+  });
+
+const cron = z.string().superRefine((pattern, ctx) => {
+  const problem = cronProblem(pattern);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 export const configSchema = z.object({
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/dcat_quality'),
@@ -67,22 +81,35 @@ export const configSchema = z.object({
   /** Upper bound of JSON-LD nodes the extract resolver keeps in memory per object before spilling to a second pass. */
   RESOLVER_MAX_NODES: int(50_000, 100, 100_000_000),
 
-  ETL_CRON: z.string().default('0 0 * * *'),
-  ETL_TZ: z.string().min(1).default('Europe/Paris'),
+  ETL_CRON: cron.default('0 0 * * *'),
+  ETL_TZ: z
+    .string()
+    .min(1)
+    .default('Europe/Paris')
+    .superRefine((tz, ctx) => {
+      const problem = timeZoneProblem(tz);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 
   METABASE_DATABASE_URL: z.union([z.literal(''), url(['postgres:', 'postgresql:'])]).default(''),
   BACKUP_PREFIX: z.string().default('backups/'),
   BACKUP_KEEP: int(14, 1, 10_000),
   /** Empty: no nightly backup. */
-  BACKUP_CRON: z.string().default('30 1 * * *'),
+  BACKUP_CRON: z
+    .string()
+    .default('30 1 * * *')
+    .superRefine((pattern, ctx) => {
+      const problem = pattern.trim() ? cronProblem(pattern) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   PG_DUMP_PATH: z.string().default('pg_dump'),
   PG_RESTORE_PATH: z.string().default('pg_restore'),
 
   HOST: z.string().default('0.0.0.0'),
   PORT: int(3000, 0, 65535),
   BOARD_USER: z.string().default(''),
-  BOARD_PASSWORD: z.string().default(''),
-  BOARD_TOKEN: z.string().default(''),
+  BOARD_PASSWORD: secret16,
+  BOARD_TOKEN: secret16,
   BOARD_READ_ONLY: bool(false),
   METRICS_PUBLIC: bool(false),
   /** Trust X-Forwarded-For from this many proxy hops (e.g. 1 behind an ingress); 0: trust none. */
@@ -97,6 +124,8 @@ export const configSchema = z.object({
   URL_CHECK_PER_HOST: int(2, 1, 100),
 
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `json` (one JSON object per line, for log collectors) or `pretty` (pino-pretty, for people). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -31,11 +31,24 @@ export async function assertDatabaseReachable(url: string): Promise<void> {
       await createDatabase(url);
       return;
     }
+    // the server answered: starting one would not help
+    const answered: Record<string, string> = {
+      '28000':
+        'PostgreSQL answered but has no such role (user): create it (`createuser`) or fix the user in DATABASE_URL',
+      '28P01':
+        'PostgreSQL answered but refused the password: fix the password in DATABASE_URL (or PGPASSWORD)',
+      '42501':
+        'PostgreSQL answered but the role may not connect to this database: grant CONNECT, or fix DATABASE_URL',
+      '53300':
+        'PostgreSQL answered but has no connection slot left: raise max_connections or close idle clients',
+      '57P03': 'PostgreSQL is starting up or shutting down: try again in a moment',
+    };
     throw new ServiceUnreachableError(
       'PostgreSQL',
-      redactUrl(url),
+      `DATABASE_URL=${redactUrl(url)}`,
       e.message,
-      'start one with `docker compose up -d postgres`, or `pg_ctlcluster 15 main start`, or set DATABASE_URL',
+      answered[e.code ?? ''] ??
+        'check it with `pg_isready -d "$DATABASE_URL"`; start one with `docker compose up -d postgres` or `pg_ctlcluster 15 main start`, or point DATABASE_URL at yours',
     );
   } finally {
     await client.end().catch(() => undefined);

@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /** Keys whose values are never logged, wherever they appear in a log object. */
 const REDACT = [
@@ -18,11 +19,19 @@ const REDACT = [
 
 let root: Logger | undefined;
 
-/** The process logger (structured JSON lines on stderr; LOG_LEVEL sets the level). */
+/**
+ * The process logger on stderr: one JSON object per line (LOG_FORMAT=json, the default, for log
+ * collectors) or coloured lines for people (LOG_FORMAT=pretty, pino-pretty, same redaction);
+ * LOG_LEVEL sets the level.
+ */
 export function logger(): Logger {
-  root ??= pino(
-    { level: process.env.LOG_LEVEL ?? 'info', redact: { paths: REDACT, censor: '***' } },
-    pino.destination(2),
-  );
+  const options = { level: process.env.LOG_LEVEL ?? 'info', redact: { paths: REDACT, censor: '***' } };
+  root ??=
+    process.env.LOG_FORMAT === 'pretty'
+      ? pino(
+          options,
+          pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }),
+        )
+      : pino(options, pino.destination(2));
   return root;
 }

@@ -29,11 +29,15 @@ export async function assertRedisReachable(url: string, timeoutMs = 3_000): Prom
     await probe.connect();
     await probe.ping();
   } catch (err) {
+    const message = (err as Error).message;
+    const auth = /NOAUTH|WRONGPASS|invalid password|invalid username/i.test(message);
     throw new ServiceUnreachableError(
       'Redis',
-      redactUrl(url),
-      (err as Error).message,
-      'start one with `docker compose up -d redis`, or `redis-server --daemonize yes`, or set REDIS_URL',
+      `REDIS_URL=${redactUrl(url)}`,
+      message,
+      auth
+        ? 'Redis answered but refused the credentials: check the user and password in REDIS_URL'
+        : 'check it with `redis-cli -u "$REDIS_URL" ping`; start one with `docker compose up -d redis` or `redis-server --daemonize yes`, or point REDIS_URL at yours',
     );
   } finally {
     probe.disconnect();

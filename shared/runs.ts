@@ -179,12 +179,18 @@ export async function markExtracted(
  * A job of the run failed outside its processor (BullMQ failed it: stalled, lost): the run fails
  * with that reason, unless it has already ended (the processor's own error is kept).
  */
-export async function failRunIfGoing(pool: Pool, runId: number, error: string, jobId: string): Promise<void> {
-  await pool.query(
+export async function failRunIfGoing(
+  pool: Pool,
+  runId: number,
+  error: string,
+  jobId: string,
+): Promise<boolean> {
+  const { rowCount } = await pool.query(
     `UPDATE etl_runs SET status = 'failed', error = $2, failed_job = $3, finished_at = now()
      WHERE id = $1 AND status IN ('queued', 'running')`,
     [runId, error.slice(0, 4000), jobId],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 /** Extract is done and every batch is in (read without locking). */
@@ -199,12 +205,13 @@ async function isComplete(pool: Pool, runId: number): Promise<boolean> {
 }
 
 /** The run failed for good (retries exhausted): it publishes nothing until a step is retried. */
-export async function markFailed(pool: Pool, runId: number, error: string, jobId: string): Promise<void> {
-  await pool.query(
+export async function markFailed(pool: Pool, runId: number, error: string, jobId: string): Promise<boolean> {
+  const { rowCount } = await pool.query(
     `UPDATE etl_runs SET status = 'failed', error = $2, failed_job = $3, finished_at = now()
      WHERE id = $1 AND status <> 'published'`,
     [runId, error.slice(0, 4000), jobId],
   );
+  return (rowCount ?? 0) > 0;
 }
 
 /**

@@ -114,7 +114,7 @@ function namedS3Error(where: string, err: unknown): Error {
   const e = err as Error & { $metadata?: unknown; code?: string };
   if (e.name === 'NoSuchKey' || !(e instanceof Error)) return e;
   const out = new Error(
-    `S3 request for ${where} failed: ${e.message || e.name || e.code} (check S3_ENDPOINT and the bucket)`,
+    `S3 request for ${where} failed: ${e.message || e.name || e.code} (check S3_ENDPOINT${process.env.S3_ENDPOINT ? `=${process.env.S3_ENDPOINT}` : ' (unset: AWS)'}, the credentials and S3_BUCKET, e.g. with \`aws --endpoint-url "$S3_ENDPOINT" s3 ls\`)`,
     {
       cause: err,
     },

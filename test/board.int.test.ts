@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { createTestContext, type TestContext } from './helpers/context.js';
 import { closeQueues, createQueues, type Queues } from '../shared/bull.js';
 import { createRedis } from '../shared/redis.js';
+import { createDatabase, createPool, dropDatabase } from '../shared/db.js';
 import { parseConfig, type Config } from '../shared/config.js';
 import { buildApp, type BoardAppOptions } from '../board/app.js';
 import { BoardAuthConfigError } from '../board/auth.js';
@@ -531,5 +532,62 @@ describe('server', () => {
     expect(runs.status).toBe(200);
     await Promise.all([server.close(), server.close()]);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('a database no process has migrated yet', () => {
+  it('answers the run history with an empty list and the pages with "nothing yet", never 503', async () => {
+    const url = new URL(ctx.config.DATABASE_URL);
+    url.pathname = `/${url.pathname.slice(1)}_fresh`;
+    await createDatabase(url.toString());
+    const fresh = createPool(url.toString());
+    try {
+      const a = await app({ pool: fresh });
+      const api = await a.inject({ url: '/api/runs', headers: AUTH });
+      expect(api.statusCode).toBe(200);
+      expect(api.json()).toEqual({ runs: [], total: 0, limit: 20, offset: 0 });
+      expect((await a.inject({ url: '/api/runs/1', headers: AUTH })).statusCode).toBe(404);
+      const runs = await a.inject({ url: '/runs', headers: AUTH });
+      expect(runs.statusCode).toBe(200);
+      expect(runs.body).toContain('No run yet');
+      const quality = await a.inject({ url: '/quality', headers: AUTH });
+      expect(quality.statusCode).toBe(200);
+      expect(quality.body).toContain('No published run yet');
+    } finally {
+      await fresh.end();
+      await dropDatabase(url.toString());
+    }
+  });
+});
+
+describe('the runs and quality pages', () => {
+  it('need the same authentication as the rest of the board', async () => {
+    const a = await app();
+    for (const url of ['/runs', '/runs/1', '/quality']) {
+      expect((await a.inject({ url })).statusCode, url).toBe(401);
+    }
+  });
+
+  it('render a run, its stages and its failing job link; 404 for a run that does not exist', async () => {
+    const run = await ctx.pool.query<{ id: number }>(
+      `INSERT INTO etl_runs (status, prefix, error, failed_job, started_at, finished_at, objects, batches)
+       VALUES ('failed', 'dcat/', 'load o0c0: <script>boom</script>', 'run9-abcd1234-load-o0c0', now(), now(), 3, 3)
+       RETURNING id`,
+    );
+    const id = run.rows[0]!.id;
+    const a = await app();
+    const list = await a.inject({ url: '/runs', headers: AUTH });
+    expect(list.statusCode).toBe(200);
+    expect(list.headers['content-type']).toMatch(/text\/html/);
+    expect(list.body).toContain(`href="/runs/${id}"`);
+    expect(list.body).toContain('href="/board/queue/load/run9-abcd1234-load-o0c0"');
+    expect(list.body).not.toContain('<script>boom'); // escaped
+    const one = await a.inject({ url: `/runs/${id}`, headers: AUTH });
+    expect(one.statusCode).toBe(200);
+    expect(one.body).toContain('batches loaded');
+    expect(one.body).toContain('Open the failing job in Bull Board');
+    expect(one.body).not.toMatch(/<script/i);
+    expect((await a.inject({ url: '/runs/999999', headers: AUTH })).statusCode).toBe(404);
+    expect((await a.inject({ url: '/runs/abc', headers: AUTH })).statusCode).toBe(404);
   });
 });

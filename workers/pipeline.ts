@@ -8,6 +8,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { enqueue } from '../shared/bull.js';
 import { jobIds, type Payload, type RunRef } from '../shared/queues.js';
+import { failRunIfGoing, getRun, markFailed } from '../shared/runs.js';
 import { deleteRunSpills, purgeSpills } from '../shared/spill.js';
 import type { WorkerDeps } from './deps.js';
 
@@ -68,6 +69,7 @@ export async function afterPublish(
   run: RunRef,
   ctx: Pick<StepContext, 'log'>,
 ): Promise<void> {
+  await logRunEnd(deps, run.id, 'run published');
   try {
     const own = await deleteRunSpills(deps.s3, deps.config, run);
     const old = await purgeSpills(deps.s3, deps.pool, deps.config);
@@ -76,4 +78,47 @@ export async function afterPublish(
     deps.log.warn({ runId: run.id, err: (err as Error).message }, 'could not delete spilled objects');
     await ctx.log(`run ${run.id} published; spilled objects not deleted: ${(err as Error).message}`);
   }
+}
+
+/** The one info line a worker logs when a run ends: its counts and duration. */
+export async function logRunEnd(
+  deps: Pick<WorkerDeps, 'pool' | 'log'>,
+  runId: number,
+  msg: string,
+): Promise<void> {
+  const run = await getRun(deps.pool, runId).catch(() => undefined);
+  if (!run) return deps.log.info({ runId }, msg);
+  const end = run.published_at ?? run.finished_at ?? new Date();
+  deps.log.info(
+    {
+      runId,
+      status: run.status,
+      runDate: run.scheduled_for.toISOString().slice(0, 10),
+      objects: run.objects,
+      datasets: run.datasets,
+      duplicates: run.duplicates,
+      batches: run.batches,
+      durationS: run.started_at ? Math.round((end.getTime() - run.started_at.getTime()) / 100) / 10 : null,
+      ...(run.error ? { error: run.error } : {}),
+    },
+    msg,
+  );
+}
+
+/**
+ * Fails the run for good (`final`: the step's last attempt) or only if it is still going
+ * (`if-going`: BullMQ failed the job by itself, or the reconciler), and logs it once.
+ */
+export async function failRun(
+  deps: Pick<WorkerDeps, 'pool' | 'log'>,
+  runId: number,
+  error: string,
+  jobId: string,
+  mode: 'final' | 'if-going' = 'final',
+): Promise<void> {
+  const changed =
+    mode === 'final'
+      ? await markFailed(deps.pool, runId, error, jobId)
+      : await failRunIfGoing(deps.pool, runId, error, jobId);
+  if (changed) await logRunEnd(deps, runId, 'run failed');
 }

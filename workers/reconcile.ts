@@ -6,7 +6,8 @@
  */
 import type { Pool } from '../shared/db.js';
 import { jobIds } from '../shared/queues.js';
-import { failRunIfGoing, type RunRow } from '../shared/runs.js';
+import type { RunRow } from '../shared/runs.js';
+import { failRun } from './pipeline.js';
 import type { WorkerDeps } from './deps.js';
 
 /** States in which a job still stands for work to come (failed jobs can be retried from the board). */
@@ -46,7 +47,7 @@ async function pendingBatchJobs(deps: Pick<WorkerDeps, 'queues'>): Promise<strin
  * it failed.
  */
 export async function reconcileRuns(
-  deps: Pick<WorkerDeps, 'pool' | 'queues'>,
+  deps: Pick<WorkerDeps, 'pool' | 'queues' | 'log'>,
   suspects: Map<number, number>,
   opts: ReconcileOptions = {},
 ): Promise<number[]> {
@@ -68,11 +69,12 @@ export async function reconcileRuns(
       extractState !== undefined && extractState !== 'completed' && extractState !== 'unknown';
     if (run.status === 'queued') {
       if (!extract && now - run.created_at.getTime() > queuedGrace) {
-        await failRunIfGoing(
-          deps.pool,
+        await failRun(
+          deps,
           run.id,
           `run ${run.id} was queued but its extract job ${extractId} is not in Redis (never enqueued, or Redis lost its data): enqueue a new run`,
           extractId,
+          'if-going',
         );
         failed.push(run.id);
       }
@@ -89,11 +91,12 @@ export async function reconcileRuns(
       suspects.set(run.id, now);
     } else if (now - since >= lostGrace) {
       suspects.delete(run.id);
-      await failRunIfGoing(
-        deps.pool,
+      await failRun(
+        deps,
         run.id,
         `run ${run.id} has no job left in Redis (${run.extract_finished_at ? 'batches' : 'its extract'} lost: a Redis restart without persistence, or jobs removed by hand): enqueue a new run`,
         extractId,
+        'if-going',
       );
       failed.push(run.id);
     }

@@ -1,8 +1,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { failRunIfGoing } from '../shared/runs.js';
 import type { QueueName } from '../shared/queues.js';
 import type { WorkerDeps } from './deps.js';
-import type { StepContext } from './pipeline.js';
+import { failRun, type StepContext } from './pipeline.js';
 
 export type Processor = (
   job: Job,
@@ -59,11 +58,12 @@ export function createQueueWorker(
       job.attemptsMade >= (job.opts.attempts ?? 1);
     if (typeof runId !== 'number' || !final) return;
     const batch = (job.data as { batch?: string }).batch;
-    failRunIfGoing(
-      deps.pool,
+    failRun(
+      deps,
       runId,
       `${queue}${batch ? ` ${batch}` : ''}: ${err.message}`,
       String(job.id),
+      'if-going',
     ).catch((e: Error) => log.error({ jobId: job.id, err: e.message }, 'could not mark the run failed'));
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));

@@ -15,6 +15,9 @@ import {
 import type { BackupProgress, BackupResult, RestoreResult } from '../../shared/backup/types.js';
 import { getBackup, scanBackups, type BackupSidecar } from '../../shared/backup/store.js';
 
+/** How long `--wait` tolerates no worker on the queue before it gives up (exit 1). */
+const NO_WORKER_MS = 10_000;
+
 /** Where a command reads its settings and writes its output (tests pass their own). */
 export interface BackupCliIo {
   config: Config;
@@ -75,11 +78,6 @@ async function submit<R>(
   let bar: cliProgress.SingleBar | undefined;
   try {
     await events.waitUntilReady();
-    if ((await queue.getWorkersCount().catch(() => 1)) === 0) {
-      io.err(
-        `no ${queue.name} worker is running: the job waits until one starts (dcat-quality workers --queues backup,restore)`,
-      );
-    }
     const job = await add();
     io.out(`${queue.name} job ${job.id} enqueued`);
     let phase = '';
@@ -106,11 +104,30 @@ async function submit<R>(
       }
       phase = p.phase;
     });
+    // no worker serving the queue for NO_WORKER_MS (none started, or they went away): say so, exit 1
+    const watch = new AbortController();
+    const noWorker = (async () => {
+      let since = Date.now();
+      while (!watch.signal.aborted) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        const count = await queue.getWorkersCount().catch(() => undefined);
+        if (count === undefined || count > 0) since = Date.now();
+        else if (Date.now() - since >= NO_WORKER_MS) {
+          throw new Error(
+            `no worker serves the ${queue.name} queue: start one with \`dcat-quality workers --queues backup,restore\` (job ${job.id} stays queued and runs once one does)`,
+          );
+        }
+      }
+      return new Promise<never>(() => undefined);
+    })();
     try {
-      const result = (await job.waitUntilFinished(events)) as R;
+      const result = (await Promise.race([job.waitUntilFinished(events), noWorker])) as R;
       return { jobId: String(job.id), result };
     } catch (err) {
+      if ((err as Error).message.startsWith('no worker serves')) throw err;
       throw new Error(`${queue.name} job ${job.id} failed: ${(err as Error).message}`, { cause: err });
+    } finally {
+      watch.abort();
     }
   } finally {
     bar?.stop();

@@ -212,5 +212,80 @@ async function waitForRunState(
       expect(pageErrors).toEqual([]);
       await context.close();
     }, 180_000);
+
+    it('runs page: log in, open the failed run, follow the link to its failing job, retry it, see it published; quality page', async () => {
+      fault.armed = true;
+      fault.batch = undefined;
+      const { runId } = await enqueueRun(
+        { config: ctx.config, pool: ctx.pool, queues: deps.queues },
+        { prefix: 'e2e/', trigger: 'test' },
+      );
+      const ref = (await getRun(ctx.pool, runId))!;
+      await until(() => fault.batch !== undefined && failed.has(jobIds.load(ref, fault.batch)));
+      const jobId = jobIds.load(ref, fault.batch!);
+      const stuck = await waitForRunState(ctx, runId, (r) => r.status === 'failed');
+      expect(stuck.failed_job).toBe(jobId);
+      fault.armed = false;
+
+      const context = await browser.newContext({
+        httpCredentials: { username: USER, password: PASSWORD },
+        viewport: { width: 1400, height: 900 },
+      });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/.test(m.text()) && !m.text().includes('fonts.googleapis.com'))
+          problems.push(m.text());
+      });
+      page.on('pageerror', (e) => problems.push(e.message));
+      const requests: string[] = [];
+      page.on('request', (r) => requests.push(r.url()));
+      await mkdir(ARTIFACTS, { recursive: true });
+
+      // the run history: the failed run with its error and a link to the failing job
+      expect((await page.goto(`${board.url}/runs`))?.status()).toBe(200);
+      const row = page.locator('tr', { has: page.locator(`a[href="/runs/${runId}"]`) });
+      await expect.poll(() => row.textContent()).toContain('failed');
+      await expect.poll(() => row.textContent()).toContain('injected');
+      await page.screenshot({ path: join(ARTIFACTS, 'runs-failed.png') });
+
+      // the run's page: per-stage progress, the error, the link to Bull Board
+      await page.locator(`a[href="/runs/${runId}"]`).click();
+      await page.getByRole('heading', { name: new RegExp(`Run ${runId}`) }).waitFor();
+      await expect.poll(() => page.locator('main').textContent()).toContain('batches loaded');
+      await page.screenshot({ path: join(ARTIFACTS, 'run-failed.png') });
+      await page.getByRole('link', { name: 'Open the failing job in Bull Board' }).click();
+      await page.waitForURL(new RegExp(`/board/queue/load/${jobId}`));
+
+      // retry it there
+      await page.locator('button:has(svg.lucide-refresh-cw)').first().click();
+      await page.getByRole('button', { name: 'Confirm' }).click();
+      await until(() => completed.has(jobId));
+      const run = await waitForRun(ctx.pool, runId, { timeoutMs: 60_000, intervalMs: 100 });
+      expect(run.status).toBe('published');
+
+      await page.goto(`${board.url}/runs/${runId}`);
+      await expect.poll(() => page.locator('h1').textContent()).toContain('published');
+      await page.screenshot({ path: join(ARTIFACTS, 'run-published.png') });
+
+      // the quality page: charts and a sortable table of the catalogues
+      expect((await page.goto(`${board.url}/quality`))?.status()).toBe(200);
+      expect(await page.locator('svg').count()).toBeGreaterThanOrEqual(3);
+      const rows = page.locator('#catalogues tbody tr');
+      expect(await rows.count()).toBeGreaterThan(1);
+      await page.locator('#catalogues th a', { hasText: 'MQA points' }).click();
+      await page.waitForURL(/sort=mqa/);
+      const values = (await page.locator('#catalogues tbody tr td:nth-child(4)').allTextContents()).map(
+        Number,
+      );
+      expect(values).toEqual([...values].sort((a, b) => b - a));
+      await page.screenshot({ path: join(ARTIFACTS, 'quality.png'), fullPage: true });
+
+      expect(problems).toEqual([]);
+      expect(requests.filter((u) => !u.startsWith(board.url) && !u.includes('fonts.googleapis.com'))).toEqual(
+        [],
+      );
+      await context.close();
+    }, 180_000);
   },
 );

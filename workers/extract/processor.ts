@@ -9,7 +9,6 @@ import {
   ensureStaging,
   getRun,
   markExtracted,
-  markFailed,
   markListed,
   markRunning,
   tryPublish,
@@ -17,7 +16,7 @@ import {
 import { getObjectBytes, getObjectStream, listObjects } from '../../shared/s3.js';
 import { recordChunkKey, writeRecordChunk } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
-import { afterPublish, enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
+import { afterPublish, enqueueNext, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { InputError } from '../dump/input-error.js';
 import { readDatasetRecords } from '../dump/read-object.js';
 
@@ -109,6 +108,10 @@ export async function runExtract(
   const row = (await getRun(pool, runId))!;
   const run: RunRef = { id: runId, token: row.token };
   const runDate = dateInZone(row.scheduled_for, config.ETL_TZ);
+  deps.log.info(
+    { runId, prefix, runDate, trigger: row.trigger, attempt: ctx.attemptsMade + 1 },
+    ctx.attemptsMade === 0 && !row.extract_finished_at ? 'run started' : 'run resumed',
+  );
 
   try {
     await ensureStaging(pool, runId);
@@ -206,8 +209,7 @@ export async function runExtract(
   } catch (caught) {
     // a malformed object stays malformed: fail at once, retry from the board once it is fixed
     const err = caught instanceof InputError ? new UnrecoverableError(caught.message) : caught;
-    if (isFinalAttempt(ctx, err))
-      await markFailed(pool, runId, `extract: ${(err as Error).message}`, ctx.jobId);
+    if (isFinalAttempt(ctx, err)) await failRun(deps, runId, `extract: ${(err as Error).message}`, ctx.jobId);
     throw err;
   }
 }

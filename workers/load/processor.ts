@@ -6,10 +6,10 @@ import { UnrecoverableError } from 'bullmq';
 import { QUALITY_COLUMNS } from '../../shared/columns.js';
 import { withTransaction } from '../../shared/db.js';
 import type { LoadPayload } from '../../shared/queues.js';
-import { getRun, markFailed, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
+import { getRun, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
 import { readCopyBatch, SpillMissingError } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
-import { afterPublish, isFinalAttempt, type StepContext } from '../pipeline.js';
+import { afterPublish, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { KEY_COLUMNS } from '../../shared/copy-text.js';
 
 const COLUMN_LIST = [...KEY_COLUMNS, ...QUALITY_COLUMNS.map((c) => c.name)]
@@ -76,7 +76,7 @@ export async function runLoad(payload: LoadPayload, deps: WorkerDeps, ctx: StepC
   } catch (caught) {
     const err = caught instanceof SpillMissingError ? new UnrecoverableError(caught.message) : caught;
     const message = `load ${payload.batch}: ${(err as Error).message}`;
-    if (isFinalAttempt(ctx, err)) await markFailed(pool, payload.runId, message, ctx.jobId);
+    if (isFinalAttempt(ctx, err)) await failRun(deps, payload.runId, message, ctx.jobId);
     throw err;
   }
 }

@@ -2,14 +2,14 @@ import { UnrecoverableError } from 'bullmq';
 import { ECOSPHERES_COLUMNS, QUALITY_COLUMNS, type QualityRow } from '../../shared/columns.js';
 import type { LoadPayload, RunRef, TransformPayload } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
-import { markFailed, markRunning } from '../../shared/runs.js';
+import { markRunning } from '../../shared/runs.js';
 import { getObjectBytes, ObjectChangedError } from '../../shared/s3.js';
 import { copyBatchKey, readRecordChunk, SpillMissingError, writeCopyBatch } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { InputError } from '../dump/input-error.js';
 import { readWholeObject } from '../dump/whole-object.js';
 import { encodeCopyRows } from '../../shared/copy-text.js';
-import { enqueueNext, isFinalAttempt, type StepContext } from '../pipeline.js';
+import { enqueueNext, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { computeEcospheres } from './ecospheres.js';
 import { DcatApValidator, type DcatApVerdict } from './dcat-ap.js';
 import { computeFair, type FairContext } from './fair.js';
@@ -206,12 +206,7 @@ export async function runTransform(
       err = new UnrecoverableError(caught.message);
     }
     if (isFinalAttempt(ctx, err))
-      await markFailed(
-        deps.pool,
-        payload.runId,
-        `transform ${payload.batch}: ${(err as Error).message}`,
-        ctx.jobId,
-      );
+      await failRun(deps, payload.runId, `transform ${payload.batch}: ${(err as Error).message}`, ctx.jobId);
     throw err;
   }
 }
