@@ -4,7 +4,7 @@
  */
 
 /** Escapes text for HTML content and attribute values. */
-export function esc(value: unknown): string {
+export function esc(value: string | number | boolean | null | undefined): string {
   return String(value ?? '').replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
@@ -30,7 +30,9 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
           ? x.map(part).join('')
           : x === null || x === undefined || x === false
             ? ''
-            : esc(x);
+            : typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean'
+              ? esc(x)
+              : esc(JSON.stringify(x));
     out += part(v) + strings[i + 1]!;
   });
   return new Html(out);

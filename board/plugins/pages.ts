@@ -286,7 +286,7 @@ async function qualityPage(pool: Pool, sort: SortKey, dir: 'asc' | 'desc'): Prom
   const key = SORTS[sort];
   rows.sort((a, b) => {
     const [x, y] = [key(a), key(b)];
-    const c = typeof x === 'string' ? x.localeCompare(y as string) : (x as number) - (y as number);
+    const c = typeof x === 'string' ? x.localeCompare(y as string) : x - (y as number);
     return dir === 'asc' ? c : -c;
   });
   const all = latest.reduce((n, r) => n + r.datasets, 0);
