@@ -1,5 +1,7 @@
 # dcat-quality: workers, CLI and board in one image (Node 22; the AWS SDK needs Node >= 22 from 2027).
-FROM node:22-bookworm-slim AS build
+# Targets: `runtime` (the product, the default) and `tools` (the synthetic dump generator and the
+# benchmark, for docker-compose's sample-dump one-shot; never deployed).
+FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -9,9 +11,16 @@ COPY shared shared
 COPY workers workers
 COPY producer producer
 COPY board board
+
+FROM deps AS tools
+COPY tools tools
+ENTRYPOINT ["npx", "tsx", "tools/cli.ts"]
+CMD ["--help"]
+
+FROM deps AS build
 RUN npm run build && npm prune --omit=dev
 
-FROM node:22-bookworm-slim
+FROM node:22-bookworm-slim AS runtime
 # pg_dump / pg_restore for the backup and restore jobs: at least the Metabase server's major version
 RUN apt-get update \
  && apt-get install -y --no-install-recommends postgresql-client-15 ca-certificates \

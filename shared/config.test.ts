@@ -44,11 +44,32 @@ describe('config', () => {
     const c = parseConfig({
       DATABASE_URL: 'postgres://u:hunter2@db/x',
       S3_SECRET_ACCESS_KEY: 'topsecret',
-      BOARD_PASSWORD: 'pw',
+      BOARD_PASSWORD: 'pw-of-sixteen-chars',
     });
     const text = JSON.stringify(redactConfig(c));
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('topsecret');
-    expect(text).not.toContain('"pw"');
+    expect(text).not.toContain('pw-of-sixteen-chars');
+  });
+
+  it('refuses board credentials under 16 characters, without printing them', () => {
+    expect(() => parseConfig({ BOARD_PASSWORD: 'short', BOARD_TOKEN: 'tiny' })).toThrow(
+      /BOARD_PASSWORD: must be at least 16 characters[\s\S]*BOARD_TOKEN: must be at least 16 characters/,
+    );
+    try {
+      parseConfig({ BOARD_PASSWORD: 'short' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('short');
+    }
+    expect(parseConfig({ BOARD_PASSWORD: '' }).BOARD_PASSWORD).toBe('');
+  });
+
+  it('says in plain words what is wrong with a cron pattern or a time zone', () => {
+    expect(() =>
+      parseConfig({ ETL_CRON: 'bogus', ETL_TZ: 'Mars/Olympus', BACKUP_CRON: '61 * * * *' }),
+    ).toThrow(
+      /ETL_CRON: "bogus" is not a cron pattern[\s\S]*ETL_TZ: "Mars\/Olympus" is not a time zone[\s\S]*BACKUP_CRON: "61 \* \* \* \*" is not a cron pattern/,
+    );
+    expect(parseConfig({ BACKUP_CRON: '' }).BACKUP_CRON).toBe('');
   });
 });
