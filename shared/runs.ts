@@ -126,7 +126,41 @@ export async function markRunning(
   return rows[0]?.status;
 }
 
-/** Creates the run's staging table (idempotent). */
+/**
+ * Gives a staging table the columns `dataset_quality` gained since it was created (a migration
+ * applied while the run was going on), with their type, default and NOT NULL, so that its batches
+ * load and it can be attached. Returns the columns added.
+ */
+async function addMissingColumns(client: PoolClient, table: string): Promise<string[]> {
+  const { rows } = await client.query<{ name: string; type: string; dflt: string | null; notnull: boolean }>(
+    `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
+            pg_get_expr(d.adbin, d.adrelid) AS dflt, a.attnotnull AS notnull
+     FROM pg_attribute a
+     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+     WHERE a.attrelid = 'dataset_quality'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       AND a.attname NOT IN (SELECT attname FROM pg_attribute
+                             WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped)
+     ORDER BY a.attnum`,
+    [table],
+  );
+  for (const c of rows) {
+    await client.query(
+      `ALTER TABLE ${pg.escapeIdentifier(table)} ADD COLUMN IF NOT EXISTS ${pg.escapeIdentifier(c.name)} ${c.type}` +
+        `${c.dflt ? ` DEFAULT ${c.dflt}` : ''}${c.notnull ? ' NOT NULL' : ''}`,
+    );
+  }
+  return rows.map((c) => c.name);
+}
+
+/** A staging table created before a migration: add the new columns (serialised with its creators). */
+export async function alignStaging(pool: Pool, runId: number): Promise<string[]> {
+  return withTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [stagingTable(runId)]);
+    return addMissingColumns(client, stagingTable(runId));
+  });
+}
+
+/** Creates the run's staging table (idempotent); an existing one gets the columns it lacks. */
 export async function ensureStaging(pool: Pool, runId: number): Promise<void> {
   const table = pg.escapeIdentifier(stagingTable(runId));
   await withTransaction(pool, async (client) => {
@@ -135,7 +169,10 @@ export async function ensureStaging(pool: Pool, runId: number): Promise<void> {
     const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [
       stagingTable(runId),
     ]);
-    if (exists.rows[0]?.t) return;
+    if (exists.rows[0]?.t) {
+      await addMissingColumns(client, stagingTable(runId));
+      return;
+    }
     await client.query(
       `CREATE TABLE ${table} (LIKE dataset_quality INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
     );

@@ -103,6 +103,24 @@ describe('data path v2', () => {
     expect(await rowsOf(single.id)).toEqual(paged);
   });
 
+  it('a run in flight across a migration that adds columns still publishes (its staging table gets them)', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'migrated/', { datasets: 80, pages: 2, seed: 47 });
+    // as if the staging table had been created before migration 5
+    faults.beforeTransform = async (p) => {
+      await ctx.pool.query(
+        `ALTER TABLE dataset_quality_run_${p.runId} DROP COLUMN mqa_rating_raw, DROP COLUMN dcat_ap_violations`,
+      );
+    };
+    const run = await runToEnd('migrated/');
+    expect(run.status).toBe('published');
+    expect(run.datasets).toBe(80);
+    const { rows } = await ctx.pool.query<{ n: number }>(
+      'SELECT count(mqa_rating_raw)::int AS n FROM dataset_quality WHERE run_id = $1',
+      [run.id],
+    );
+    expect(rows[0]!.n).toBeGreaterThan(0);
+  });
+
   it('deletes the spilled objects of a run once it is published', async () => {
     const runs = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM etl_runs`);
     expect(runs.rows[0]!.n).toBeGreaterThan(0);

@@ -12,10 +12,17 @@ import type { Pool } from '../shared/db.js';
 
 async function printSummary(pool: Pool, runId: number): Promise<void> {
   const totals = (
-    await pool.query<{ datasets: number; filling: number | null; open: number | null; mqa: number | null }>(
+    await pool.query<{
+      datasets: number;
+      filling: number | null;
+      open: number | null;
+      mqa: number | null;
+      compliant: number | null;
+    }>(
       `SELECT count(*)::int AS datasets, round(avg(filling_rate)::numeric, 1)::float AS filling,
               round(100.0 * avg(open_access::int), 1)::float AS open,
-              round(avg(mqa_total)::numeric, 0)::float AS mqa
+              round(avg(mqa_total)::numeric, 0)::float AS mqa,
+              round(100.0 * avg(mqa_dcat_ap_compliance::int), 1)::float AS compliant
        FROM dataset_quality_latest`,
     )
   ).rows[0]!;
@@ -24,6 +31,9 @@ async function printSummary(pool: Pool, runId: number): Promise<void> {
   console.log(`  mean filling rate   ${totals.filling ?? '-'} %`);
   console.log(`  open access         ${totals.open ?? '-'} %`);
   console.log(`  mean MQA points     ${totals.mqa ?? '-'} (estimate: URL checks off)`);
+  console.log(
+    `  DCAT-AP compliant   ${totals.compliant ?? '-'} %${totals.compliant === null ? ' (DCAT_AP_SHACL=off)' : ' (see dataset_violations_latest)'}`,
+  );
   const top = await pool.query<{ source_catalog: string | null; n: number; filling: number }>(
     `SELECT source_catalog, count(*)::int AS n, round(avg(filling_rate)::numeric, 1)::float AS filling
      FROM dataset_quality_latest GROUP BY source_catalog ORDER BY n DESC, source_catalog LIMIT 5`,

@@ -6,7 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import { QUALITY_COLUMNS } from '../../shared/columns.js';
 import { withTransaction } from '../../shared/db.js';
 import type { LoadPayload } from '../../shared/queues.js';
-import { getRun, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
+import { alignStaging, getRun, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
 import { readCopyBatch, SpillMissingError } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { afterPublish, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
@@ -74,7 +74,17 @@ export async function runLoad(payload: LoadPayload, deps: WorkerDeps, ctx: StepC
     }
     return { runId: payload.runId, batch: payload.batch, rows: payload.datasets, skipped, published };
   } catch (caught) {
-    const err = caught instanceof SpillMissingError ? new UnrecoverableError(caught.message) : caught;
+    let err = caught instanceof SpillMissingError ? new UnrecoverableError(caught.message) : caught;
+    if ((caught as { code?: string }).code === '42703') {
+      // the run's staging table predates a migration that added columns: add them, the retry loads
+      const added = await alignStaging(pool, payload.runId).catch(() => []);
+      if (added.length > 0) {
+        err = new Error(
+          `the staging table of run ${payload.runId} was created before a migration: columns ${added.join(', ')} added, the retry loads the batch`,
+          { cause: caught },
+        );
+      }
+    }
     const message = `load ${payload.batch}: ${(err as Error).message}`;
     if (isFinalAttempt(ctx, err)) await failRun(deps, payload.runId, message, ctx.jobId);
     throw err;
