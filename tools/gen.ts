@@ -36,7 +36,7 @@ function print(summary: GenSummary, where: string, ms: number): void {
   console.log(`  time          ${(ms / 1000).toFixed(1)} s (${(mb / (ms / 1000)).toFixed(1)} MB/s)`);
 }
 
-/** `dcat-quality gen`: writes a synthetic, seed-deterministic DCAT JSON-LD dump to a folder or to S3. */
+/** `npm run gen`: writes a synthetic, seed-deterministic DCAT JSON-LD dump to a folder or to S3. */
 export function register(program: Command): void {
   program
     .command('gen')
