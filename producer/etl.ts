@@ -26,6 +26,22 @@ export class RunTimeoutError extends Error {}
 
 export class NoWorkerError extends Error {}
 
+/**
+ * How long no worker has served a queue: feed it each worker count (undefined: Redis did not
+ * say); it answers true once the count has been 0 for `ms`. Shared by every `--wait`.
+ */
+export function noWorkerFor(ms: number): (count: number | undefined) => boolean {
+  let since: number | undefined;
+  return (count) => {
+    if (count === 0) {
+      since ??= Date.now();
+      return Date.now() - since >= ms;
+    }
+    if (count !== undefined) since = undefined;
+    return false;
+  };
+}
+
 /** The stage a run is waiting on, for the "is any worker there?" check. */
 export function waitingStage(run: RunRow): 'extract' | 'transform' | 'load' {
   if (run.status === 'queued' || run.extract_finished_at === null) return 'extract';
@@ -51,7 +67,7 @@ export async function waitForRun(
   } = {},
 ): Promise<RunRow> {
   const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
-  let lonelySince: number | undefined;
+  const lonely = noWorkerFor(opts.noWorkerMs ?? 10_000);
   let lastWorkerCheck = 0;
   for (;;) {
     let run: RunRow | undefined;
@@ -69,16 +85,10 @@ export async function waitForRun(
       if (opts.workers && Date.now() - lastWorkerCheck >= 1_000) {
         lastWorkerCheck = Date.now();
         const stage = waitingStage(run);
-        const count = await opts.workers(stage).catch(() => undefined);
-        if (count === 0) {
-          lonelySince ??= Date.now();
-          if (Date.now() - lonelySince >= (opts.noWorkerMs ?? 10_000)) {
-            throw new NoWorkerError(
-              `run ${runId} is ${run.status} but no worker serves the ${stage} queue: start one with \`dcat-quality workers\` (the run goes on once one does)`,
-            );
-          }
-        } else if (count !== undefined) {
-          lonelySince = undefined;
+        if (lonely(await opts.workers(stage).catch(() => undefined))) {
+          throw new NoWorkerError(
+            `run ${runId} is ${run.status} but no worker serves the ${stage} queue: start one with \`dcat-quality workers\` (the run goes on once one does)`,
+          );
         }
       }
     }

@@ -88,14 +88,13 @@ async function commentColumns(client: PoolClient): Promise<void> {
 /** `mqa_indicators` equal to MQA_INDICATORS (points and advice are declared once, in columns.ts). */
 async function syncMqaIndicators(client: PoolClient): Promise<void> {
   const want = MQA_INDICATORS.map((i) => [i.id, i.dimension, i.points, i.advice, i.adviceFr] as const);
-  const { rows } = await client.query<{ row: string }>(
-    `SELECT json_build_array(indicator, dimension, points, advice, advice_fr)::text AS row
-     FROM mqa_indicators ORDER BY indicator`,
+  const { rows } = await client.query<{ i: string; d: string; p: number; a: string; f: string }>(
+    'SELECT indicator AS i, dimension AS d, points AS p, advice AS a, advice_fr AS f FROM mqa_indicators',
   );
-  const have = rows.map((r) => r.row);
+  // compared as sorted sets in JavaScript: PostgreSQL's collation may order the ids otherwise
+  const have = rows.map((r) => JSON.stringify([r.i, r.d, r.p, r.a, r.f])).sort();
   const wanted = want.map((w) => JSON.stringify(w)).sort();
-  const normalised = have.map((h) => JSON.stringify(JSON.parse(h)));
-  if (normalised.length === wanted.length && normalised.every((h, k) => h === wanted[k])) return;
+  if (have.join('\n') === wanted.join('\n')) return;
   await client.query('DELETE FROM mqa_indicators');
   for (const w of want) {
     await client.query(

@@ -182,6 +182,13 @@ export const jobIds = {
   load: (run: RunRef, batch: string) => `run${run.id}-${run.token}-load-${batch}`,
 };
 
+/** The pipeline queue a job id of {@link jobIds} names (scheduled extracts: `repeat:...`). */
+export function jobQueue(jobId: string): 'extract' | 'transform' | 'load' | undefined {
+  const queue = /^run\d+-[^-]+-(extract|transform|load)(-|$)/.exec(jobId)?.[1];
+  if (queue) return queue as 'extract' | 'transform' | 'load';
+  return jobId.startsWith('repeat:') ? 'extract' : undefined;
+}
+
 /** Scheduler ids (BullMQ job schedulers), upserted by `dcat-quality schedule` only. */
 export const SCHEDULER_IDS = { etl: 'nightly-etl', backup: 'nightly-backup' } as const;
 

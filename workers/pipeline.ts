@@ -8,7 +8,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { enqueue } from '../shared/bull.js';
 import { jobIds, type Payload, type RunRef } from '../shared/queues.js';
-import { failRunIfGoing, getRun, markFailed } from '../shared/runs.js';
+import { failRunIfGoing, getRun, markFailed, type RunRow } from '../shared/runs.js';
 import { deleteRunSpills, purgeSpills } from '../shared/spill.js';
 import type { WorkerDeps } from './deps.js';
 
@@ -66,10 +66,12 @@ export async function enqueueNext<S extends Feeding>(
  */
 export async function afterPublish(
   deps: WorkerDeps,
-  run: RunRef,
+  runId: number,
   ctx: Pick<StepContext, 'log'>,
 ): Promise<void> {
-  await logRunEnd(deps, run.id, 'run published');
+  const row = await logRunEnd(deps, runId, 'run published');
+  if (!row) return;
+  const run: RunRef = { id: row.id, token: row.token };
   try {
     const own = await deleteRunSpills(deps.s3, deps.config, run);
     const old = await purgeSpills(deps.s3, deps.pool, deps.config);
@@ -80,14 +82,17 @@ export async function afterPublish(
   }
 }
 
-/** The one info line a worker logs when a run ends: its counts and duration. */
+/** The one info line a worker logs when a run ends: its counts and duration. Returns the run read. */
 export async function logRunEnd(
   deps: Pick<WorkerDeps, 'pool' | 'log'>,
   runId: number,
   msg: string,
-): Promise<void> {
+): Promise<RunRow | undefined> {
   const run = await getRun(deps.pool, runId).catch(() => undefined);
-  if (!run) return deps.log.info({ runId }, msg);
+  if (!run) {
+    deps.log.info({ runId }, msg);
+    return undefined;
+  }
   const end = run.published_at ?? run.finished_at ?? new Date();
   deps.log.info(
     {
@@ -103,6 +108,7 @@ export async function logRunEnd(
     },
     msg,
   );
+  return run;
 }
 
 /**

@@ -6,15 +6,8 @@ import { redactString } from '../redact.js';
 /** Nothing internal leaks: 5xx answers are generic, the details go to the log. */
 export default fp(
   (app: FastifyInstance) => {
-    app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-      if (err.code === '42P01') {
-        req.log.error({ err }, 'etl_runs is missing: the database has not been migrated');
-        return reply.code(503).send({
-          statusCode: 503,
-          error: STATUS_CODES[503],
-          message: 'run history unavailable: the database has not been migrated yet',
-        });
-      }
+    // (a database not migrated yet is not an error: the runs API and pages answer "no run yet")
+    app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
       if (status >= 500) req.log.error({ err }, 'request failed');
       return reply.code(status).send({

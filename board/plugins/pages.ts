@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Queues } from '../../shared/bull.js';
 import type { Pool } from '../../shared/db.js';
+import { jobQueue } from '../../shared/queues.js';
 import { RUN_SELECT, type RunRow } from '../../shared/runs.js';
 import { barChart, html, lineChart, page, progress, ratingChart, type Html } from '../pages/html.js';
 
@@ -24,8 +25,7 @@ function duration(run: RunRow): string {
 /** The Bull Board page of a run's failing job (job ids say their queue: `run<id>-<token>-<queue>...`). */
 export function failedJobLink(jobId: string | null): string | null {
   if (!jobId) return null;
-  const queue =
-    /-(extract|transform|load)(-|$)/.exec(jobId)?.[1] ?? (jobId.startsWith('repeat:') ? 'extract' : null);
+  const queue = jobQueue(jobId);
   return queue ? `/board/queue/${queue}/${encodeURIComponent(jobId)}` : null;
 }
 
@@ -264,13 +264,9 @@ async function qualityPage(pool: Pool, sort: SortKey, dir: 'asc' | 'desc'): Prom
         <p class="muted">No published run yet.</p>`,
     );
   }
-  // the latest run is the one the *_latest views read: latest run date, then highest id
-  const [latestId, latestDate] = [...runs]
-    .sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : a[1] < b[1] ? -1 : 1))
-    .pop()!;
-  const previous = runs
-    .filter(([id, d]) => id !== latestId && (d < latestDate || (d === latestDate && id < latestId)))
-    .pop();
+  // quality_trend is read by run date, then id: the last run is the latest, the one before it the previous
+  const [latestId, latestDate] = runs.at(-1)!;
+  const previous = runs.at(-2);
   const latest = trend.filter((r) => r.run_id === latestId);
   const before = new Map(trend.filter((r) => r.run_id === previous?.[0]).map((r) => [r.source_catalog, r]));
   const rows = latest.map((r) => {
@@ -294,9 +290,7 @@ async function qualityPage(pool: Pool, sort: SortKey, dir: 'asc' | 'desc'): Prom
     const n = rs.reduce((s, r) => s + (f(r) === null ? 0 : r.datasets), 0);
     return n ? rs.reduce((s, r) => s + (f(r) ?? 0) * r.datasets, 0) / n : null;
   };
-  const byRun = runs
-    .sort((a, b) => (a[1] === b[1] ? a[0] - b[0] : a[1] < b[1] ? -1 : 1))
-    .map(([id, d]) => ({ d, rs: trend.filter((r) => r.run_id === id) }));
+  const byRun = runs.map(([id, d]) => ({ d, rs: trend.filter((r) => r.run_id === id) }));
   const top = [...latest].sort((a, b) => b.datasets - a.datasets).slice(0, 15);
   const label = (r: CatalogRow) => r.source_catalog ?? '(no catalogue)';
   const th = (k: SortKey, text: string, numeric = true): Html => {
@@ -427,8 +421,9 @@ export default function pages(app: FastifyInstance, { pool, queues }: PagesPlugi
     return sendHtml(reply, text);
   });
   app.get<{ Querystring: { sort?: string; dir?: string } }>('/quality', async (req, reply) => {
+    // own keys only: `?sort=toString` must not reach Object.prototype
     const sort =
-      (req.query.sort ?? 'datasets') in SORTS ? ((req.query.sort as SortKey) ?? 'datasets') : 'datasets';
+      req.query.sort && Object.hasOwn(SORTS, req.query.sort) ? (req.query.sort as SortKey) : 'datasets';
     const dir = req.query.dir === 'asc' ? 'asc' : 'desc';
     return sendHtml(reply, await qualityPage(pool, sort, dir));
   });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { NoWorkerError, noWorkerFor } from '../etl.js';
 import { QueueEvents, type Job, type Queue } from 'bullmq';
 import cliProgress from 'cli-progress';
 import { closeQueues, createQueues, enqueue, type Queues } from '../../shared/bull.js';
@@ -107,16 +108,14 @@ async function submit<R>(
     // no worker serving the queue for NO_WORKER_MS (none started, or they went away): say so, exit 1
     const watch = new AbortController();
     const noWorker = (async () => {
-      let since = Date.now();
+      const lonely = noWorkerFor(NO_WORKER_MS);
       while (!watch.signal.aborted) {
-        await new Promise((r) => setTimeout(r, 1_000));
-        const count = await queue.getWorkersCount().catch(() => undefined);
-        if (count === undefined || count > 0) since = Date.now();
-        else if (Date.now() - since >= NO_WORKER_MS) {
-          throw new Error(
+        if (lonely(await queue.getWorkersCount().catch(() => undefined))) {
+          throw new NoWorkerError(
             `no worker serves the ${queue.name} queue: start one with \`dcat-quality workers --queues backup,restore\` (job ${job.id} stays queued and runs once one does)`,
           );
         }
+        await new Promise((r) => setTimeout(r, 1_000));
       }
       return new Promise<never>(() => undefined);
     })();
@@ -124,7 +123,7 @@ async function submit<R>(
       const result = (await Promise.race([job.waitUntilFinished(events), noWorker])) as R;
       return { jobId: String(job.id), result };
     } catch (err) {
-      if ((err as Error).message.startsWith('no worker serves')) throw err;
+      if (err instanceof NoWorkerError) throw err;
       throw new Error(`${queue.name} job ${job.id} failed: ${(err as Error).message}`, { cause: err });
     } finally {
       watch.abort();

@@ -9,6 +9,7 @@ import { startEmbeddedS3, type EmbeddedS3 } from '../../tools/embedded-s3.js';
 import { createPool, type Pool } from '../../shared/db.js';
 import { migrate } from '../../shared/migrate.js';
 import type { Queues } from '../../shared/bull.js';
+import { jobQueue } from '../../shared/queues.js';
 import type { RunRow } from '../../shared/runs.js';
 import { enqueueRun, waitForRun } from '../../producer/etl.js';
 import { QueueEvents, type ConnectionOptions } from 'bullmq';
@@ -108,7 +109,7 @@ export async function retryFailedStep(
   deps: { queues: Queues; connection: ConnectionOptions; config: Pick<Config, 'QUEUE_PREFIX'> },
   jobId: string,
 ): Promise<void> {
-  const queue = (['extract', 'transform', 'load'] as const).find((q) => jobId.includes(`-${q}`))!;
+  const queue = jobQueue(jobId)!;
   const job = await deps.queues[queue].getJob(jobId);
   if (!job || (await job.getState()) !== 'failed') throw new Error(`job ${jobId} is not failed`);
   const events = new QueueEvents(queue, { connection: deps.connection, prefix: deps.config.QUEUE_PREFIX });

@@ -204,7 +204,7 @@ export async function runExtract(
       `run ${runId}: ${objects.length} objects enqueued as ${progress.batches} batches (${progress.streamed} streamed and spilled)`,
     );
     // every batch may already be loaded (a small dump, or a retry): publish now if so
-    if (await tryPublish(pool, runId, config.RETENTION_RUNS)) await afterPublish(deps, run, ctx);
+    if (await tryPublish(pool, runId, config.RETENTION_RUNS)) await afterPublish(deps, runId, ctx);
     return progress;
   } catch (caught) {
     // a malformed object stays malformed: fail at once, retry from the board once it is fixed

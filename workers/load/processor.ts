@@ -6,7 +6,7 @@ import { UnrecoverableError } from 'bullmq';
 import { QUALITY_COLUMNS } from '../../shared/columns.js';
 import { withTransaction } from '../../shared/db.js';
 import type { LoadPayload } from '../../shared/queues.js';
-import { alignStaging, getRun, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
+import { alignStaging, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
 import { readCopyBatch, SpillMissingError } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { afterPublish, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
@@ -68,10 +68,7 @@ export async function runLoad(payload: LoadPayload, deps: WorkerDeps, ctx: StepC
       `run ${payload.runId} batch ${payload.batch}: ${skipped ? 'already loaded, skipped' : `${payload.datasets} rows copied in ${Date.now() - started} ms`}`,
     );
     const published = await tryPublish(pool, payload.runId, deps.config.RETENTION_RUNS);
-    if (published) {
-      const run = await getRun(pool, payload.runId);
-      if (run) await afterPublish(deps, { id: run.id, token: run.token }, ctx);
-    }
+    if (published) await afterPublish(deps, payload.runId, ctx);
     return { runId: payload.runId, batch: payload.batch, rows: payload.datasets, skipped, published };
   } catch (caught) {
     let err = caught instanceof SpillMissingError ? new UnrecoverableError(caught.message) : caught;

@@ -179,12 +179,13 @@ export class DcatApValidator {
     const verdicts = new Map<string, DcatApVerdict>(
       records.map((r) => [r.uri, { compliant: true, violations: [], dropped: 0 }]),
     );
+    const byUri = new Map(records.map((r) => [r.uri, r]));
     const names = new Map<string, Map<string, string>>();
     const nameIn = (uri: string, id: string | null): string | null => {
       if (id === null || !id.startsWith('_:')) return id;
       let m = names.get(uri);
       if (!m) {
-        m = blankNodeNames(records.find((r) => r.uri === uri)!);
+        m = blankNodeNames(byUri.get(uri)!);
         names.set(uri, m);
       }
       return m.get(id) ?? '_:';

@@ -28,7 +28,6 @@ import {
   isRef,
   literal,
   literals,
-  refNodes,
   rootNode,
   values,
   type DatasetRecord,
@@ -256,7 +255,8 @@ export function computeUdata(
   const root = rootNode(record);
   const notes: string[] = [];
   const distributions = opts.distributions ?? readDistributions(record).distributions;
-  const nodes = refNodes(record, root, 'dcat:distribution');
+  // the distribution nodes readDistributions found, in the same order
+  const nodes = distributions.map((d) => record.nodes[d.id]!);
 
   const first = values(root, 'dcterms:accrualPeriodicity')[0];
   const freq = first ? udataFrequency(first) : undefined;
