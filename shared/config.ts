@@ -76,10 +76,10 @@ export const configSchema = z.object({
   /** Backpressure: extract waits while this many transform/load jobs of the run are pending. */
   MAX_PENDING_CHUNKS: int(16, 1, 10_000),
   EXTRACT_CONCURRENCY: int(1, 1, 64),
-  TRANSFORM_CONCURRENCY: int(2, 1, 64),
+  TRANSFORM_CONCURRENCY: int(1, 1, 64),
   LOAD_CONCURRENCY: int(2, 1, 64),
   /** Upper bound of JSON-LD nodes the extract resolver keeps in memory per object before spilling to a second pass. */
-  RESOLVER_MAX_NODES: int(50_000, 100, 100_000_000),
+  RESOLVER_MAX_NODES: int(20_000, 100, 100_000_000),
 
   ETL_CRON: cron.default('0 0 * * *'),
   ETL_TZ: z

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jobIds, jobQueue } from './queues.js';
+import { jobIds, jobQueue, loadPayload } from './queues.js';
+import { deflateCopy, inflateCopy } from './spill.js';
 
 describe('jobQueue', () => {
   const run = { id: 12, token: 'ab12cd34' };
@@ -15,5 +16,26 @@ describe('jobQueue', () => {
   it('takes a scheduled extract for one, and anything else for none', () => {
     expect(jobQueue('repeat:nightly-etl:1796176397701')).toBe('extract');
     expect(jobQueue('backup-20261202')).toBeUndefined();
+  });
+});
+
+describe('loadPayload', () => {
+  const base = { runId: 3, batch: 'o1c0', datasets: 1, notes: {} };
+  const copy = 'https://example.org/d\tTitre\\tavec tabulation\t\\N\n'.repeat(200);
+
+  it('carries the COPY text deflated (ASCII, much smaller), and gives it back byte for byte', () => {
+    const copyZ = deflateCopy(copy);
+    expect(copyZ).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(copyZ.length * 5).toBeLessThan(copy.length);
+    expect(inflateCopy(loadPayload.parse({ ...base, copyZ }).copyZ!).toString('utf8')).toBe(copy);
+  });
+
+  it('takes exactly one of copy, copyZ and copyKey', () => {
+    expect(loadPayload.safeParse({ ...base, copy }).success).toBe(true);
+    expect(loadPayload.safeParse({ ...base, copyKey: 'runs/x.copy.gz' }).success).toBe(true);
+    expect(loadPayload.safeParse(base).success).toBe(false);
+    const two = loadPayload.safeParse({ ...base, copy, copyZ: deflateCopy(copy) });
+    expect(two.success).toBe(false);
+    expect(two.error?.issues[0]?.message).toMatch(/exactly one of copy .* copyZ .* copyKey/);
   });
 });

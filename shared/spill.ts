@@ -5,7 +5,7 @@
  * (`o<object>c<chunk>.copy.gz`). A run's folder is deleted once the run is published, and by
  * retention once a failed run is old (see {@link purgeSpills}).
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from './config.js';
 import type { Pool } from './db.js';
@@ -74,6 +74,19 @@ export async function writeCopyBatch(
   copy: string,
 ): Promise<void> {
   await putObject(s3, config.S3_BUCKET, key, gzipSync(copy, { level: 1 }));
+}
+
+/**
+ * COPY text as it rides in a load job: raw deflate (level 1), base64. Three to five times
+ * smaller than the text, and plain ASCII: BullMQ's JSON and Redis carry it without escaping the
+ * COPY text's tabs and newlines (which cost more CPU than the deflate).
+ */
+export function deflateCopy(copy: string): string {
+  return deflateRawSync(copy, { level: 1 }).toString('base64');
+}
+
+export function inflateCopy(copyZ: string): Buffer {
+  return inflateRawSync(Buffer.from(copyZ, 'base64'));
 }
 
 export async function readCopyBatch(s3: S3Client, config: SpillConfig, key: string): Promise<Buffer> {

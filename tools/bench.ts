@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
@@ -43,6 +43,8 @@ interface PipelineFigures {
   datasets: number;
   /** Peak RSS of each worker process, with its roles. */
   processes: { queues: string; peakRssMb: number; cpuS: number }[];
+  /** CPU seconds the services used meanwhile on this machine: the embedded S3 is the bench process. */
+  servicesCpu: Record<string, number>;
   redisPeakMb: number;
   runId: number;
 }
@@ -80,6 +82,29 @@ function cpuSecondsOf(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/**
+ * CPU seconds used so far by the services the pipeline shares the machine with: PostgreSQL and
+ * Redis (by process name, when they run here), and this process (the embedded S3 server).
+ */
+function servicesCpuSeconds(): Record<string, number> {
+  const out: Record<string, number> = {
+    postgres: 0,
+    redis: 0,
+    'bench + embedded S3': cpuSecondsOf(process.pid),
+  };
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    const name = comm === 'postgres' ? 'postgres' : comm === 'redis-server' ? 'redis' : undefined;
+    if (name) out[name]! += cpuSecondsOf(Number(pid)) || 0;
+  }
+  return out;
 }
 
 async function redisUsedMemory(redis: ReturnType<typeof createRedis>): Promise<number> {
@@ -174,6 +199,7 @@ async function runPipeline(
     let redisPeak = 0;
     let rssPeak = children.map(() => 0);
     const cpuStart = pids().map(cpuSecondsOf);
+    const servicesStart = servicesCpuSeconds();
     const started = Date.now();
     const { runId } = await enqueueRun({ config, pool, queues }, { trigger: 'cli' });
     for (;;) {
@@ -201,6 +227,9 @@ async function runPipeline(
             cpuS: cpuSecondsOf(pids()[i]!) - cpuStart[i]!,
           })),
           redisPeakMb: mb(redisPeak),
+          servicesCpu: Object.fromEntries(
+            Object.entries(servicesCpuSeconds()).map(([k, v]) => [k, v - (servicesStart[k] ?? 0)]),
+          ),
         };
       }
       await sleep(50);
@@ -423,7 +452,11 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   row('Redis peak used_memory (MB)', [...cols.map((p) => f(p.redisPeakMb)), '-']);
   for (const p of cols) {
     console.log(
-      `  RSS and CPU per process, ${p === single?.pipe ? 'one file' : p.label}: ${p.processes.map((x) => `${x.queues} ${f(x.peakRssMb)} MB, ${f(x.cpuS, 1)} s CPU`).join('; ')}`,
+      `  RSS and CPU per process, ${p === single?.pipe ? 'one file' : p.label}: ${p.processes.map((x) => `${x.queues} ${f(x.peakRssMb)} MB, ${f(x.cpuS, 1)} s CPU`).join('; ')}; services' CPU meanwhile: ${Object.entries(
+        p.servicesCpu,
+      )
+        .map(([k, v]) => `${k} ${f(v, 1)} s`)
+        .join(', ')}`,
     );
   }
   if (runs.length > 1) {

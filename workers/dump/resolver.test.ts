@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetRecord, GraphNode, Value } from '../../shared/record.js';
 import {
+  HashedIds,
   mergeNodes,
   newResolverStats,
   resolveDatasets,
@@ -138,6 +139,66 @@ describe('resolveDatasets', () => {
     expect(records[0]!.dangling).toBeUndefined();
     // the first read, one re-read finding the dataset, then one per level of the backward chain
     expect(stats.reads).toBe(7);
+  });
+});
+
+describe('shared nodes', () => {
+  // an agent described once at the start; the datasets (each with its own distribution) that
+  // refer to it come far beyond the memory bound: the first (when `first`) and the last
+  const far = (org: GraphNode, first: boolean) => {
+    const nodes: GraphNode[] = [org];
+    for (let i = 0; i < 60; i++) {
+      const publisher = i === 59 || (first && i === 0) ? { 'dcterms:publisher': [ref(org.id)] } : {};
+      nodes.push(
+        dataset(`ex:d${i}`, { ...publisher, 'dcat:distribution': [ref(`_:dist${i}`)] }),
+        node(`_:dist${i}`, ['dcat:Distribution'], { 'dcterms:title': [lit(`file ${i}`)] }),
+      );
+    }
+    return nodes;
+  };
+
+  it.each([
+    [
+      'an organisation (by its type), first used by the last dataset',
+      node('ex:org', ['foaf:Organization']),
+      false,
+    ],
+    ['an untyped publisher (by its property), used by the first and the last', node('ex:org', []), true],
+  ])('keeps %s in memory for the whole read: no re-read', async (_, org, first) => {
+    const stats = newResolverStats();
+    const records = await resolve(far(org, first), { maxNodes: 20, stats });
+    expect(records).toHaveLength(60);
+    expect(records[59]!.nodes[org.id]).toEqual(org);
+    expect(stats).toMatchObject({ reads: 1, deferred: 0, records: 60 });
+    expect(stats.evicted).toBeGreaterThan(60);
+  });
+
+  it('still resolves every dataset when more nodes are shared than a quarter of the bound keeps', async () => {
+    const nodes: GraphNode[] = [];
+    for (let i = 0; i < 40; i++) nodes.push(node(`ex:org${i}`, ['foaf:Organization']));
+    for (let i = 0; i < 40; i++)
+      nodes.push(dataset(`ex:d${i}`, { 'dcterms:publisher': [ref(`ex:org${i}`)] }));
+    const stats = newResolverStats();
+    const records = await resolve(nodes, { maxNodes: 20, stats });
+    // the datasets whose organisation was evicted come after the others, by a re-read
+    const byDataset = [...records].sort((x, y) => Number(x.uri.slice(4)) - Number(y.uri.slice(4)));
+    expect(byDataset.map((r) => Object.keys(r.nodes).sort())).toEqual(
+      Array.from({ length: 40 }, (_, i) => [`ex:d${i}`, `ex:org${i}`].sort()),
+    );
+    expect(stats.reads).toBeGreaterThan(1);
+  });
+});
+
+describe('HashedIds', () => {
+  it('remembers ids through its growth, and nothing else', () => {
+    const ids = new HashedIds();
+    for (let i = 0; i < 5_000; i++) ids.add(`https://example.org/node/${i}`);
+    ids.add('https://example.org/node/1');
+    expect(ids.size).toBe(5_000);
+    for (let i = 0; i < 5_000; i++) expect(ids.has(`https://example.org/node/${i}`)).toBe(true);
+    expect(ids.has('https://example.org/node/5000')).toBe(false);
+    expect(ids.has('')).toBe(false);
+    expect(new HashedIds().has('x')).toBe(false);
   });
 });
 

@@ -24,6 +24,29 @@ export const WAIT_PROPERTIES: ReadonlySet<string> = new Set([
   'dcterms:temporal',
 ]);
 
+/**
+ * Nodes many datasets share, kept in memory for the whole read (within a quarter of maxNodes):
+ * the agents and catalogues (a CKAN export describes each organisation once, anywhere in the
+ * file, and its datasets refer to it from everywhere), and any node a second dataset reaches.
+ * Evicting one of them would send each later dataset that reaches it to a re-read of the object.
+ */
+const SHARED_TYPES: ReadonlySet<string> = new Set([
+  'foaf:Organization',
+  'foaf:Agent',
+  'foaf:Person',
+  'org:Organization',
+  'dcat:Catalog',
+]);
+
+/** Properties whose targets are shared agents or catalogues, whatever their type. */
+const SHARED_PROPERTIES: ReadonlySet<string> = new Set([
+  'dcat:inCatalog',
+  'dcterms:publisher',
+  'dcterms:creator',
+  'dcterms:rightsHolder',
+  'dcterms:rights_holder',
+]);
+
 /** The expanded nodes of one `@graph` element, with the element's position. */
 export interface ExpandedElement {
   index: number;
@@ -119,6 +142,8 @@ interface Entry {
   pins: number;
   /** Part of an emitted record already: the first to evict. */
   consumed: boolean;
+  /** Shared by datasets (see SHARED_TYPES): evicted last, from the kept list. */
+  shared: boolean;
   /** Clock of the last emission that used the node, and of its (re)placing in the lru list. */
   used: number;
   listed: number;
@@ -185,7 +210,7 @@ export function recordOf(
   root: GraphNode,
   source: DatasetRecord['source'],
   store: ReadonlyMap<string, GraphNode>,
-  datasets: ReadonlySet<string>,
+  datasets: IdSet,
 ): DatasetRecord {
   const nodes = nodeMap();
   nodes[root.id] = root;
@@ -213,7 +238,7 @@ export function recordOf(
   return record;
 }
 
-/** A 53-bit hash of an id: evicted ids are remembered as numbers, not strings. */
+/** A 53-bit hash of an id (never 0): evicted ids are remembered as numbers, not strings. */
 function hashId(s: string): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
@@ -222,7 +247,79 @@ function hashId(s: string): number {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
   }
-  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+  return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff) || 1;
+}
+
+/**
+ * Hashes of the ids looked up but not held: mostly the same few thousand IRIs over and over
+ * (themes, licences, formats, places), whose hash a Map finds faster than it is computed.
+ */
+const lookedUp = new Map<string, number>();
+
+function lookupHash(id: string): number {
+  let h = lookedUp.get(id);
+  if (h === undefined) {
+    h = hashId(id);
+    if (lookedUp.size >= 16_384) lookedUp.clear();
+    lookedUp.set(id, h);
+  }
+  return h;
+}
+
+/** What the resolver asks of a set of ids. */
+export interface IdSet {
+  has(id: string): boolean;
+}
+
+/**
+ * Ids remembered by their 53-bit hash, 8 bytes each in one open-addressing table: a Set of the ids
+ * (or of their hashes, each a heap number) costs 5 to 10 times more, and every full garbage
+ * collection walks it. Hundreds of thousands of evicted ids stay a few MB.
+ */
+export class HashedIds implements IdSet {
+  private slots = new Float64Array(1024);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(id: string): void {
+    if ((this.count + 1) * 2 > this.slots.length) this.grow();
+    if (this.insert(this.slots, hashId(id))) this.count++;
+  }
+
+  has(id: string): boolean {
+    return this.count > 0 && this.hasHash(lookupHash(id));
+  }
+
+  hasHash(h: number): boolean {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = (h >>> 0) & mask; ; i = (i + 1) & mask) {
+      const v = slots[i]!;
+      if (v === h) return true;
+      if (v === 0) return false;
+    }
+  }
+
+  private insert(slots: Float64Array, h: number): boolean {
+    const mask = slots.length - 1;
+    for (let i = (h >>> 0) & mask; ; i = (i + 1) & mask) {
+      const v = slots[i]!;
+      if (v === h) return false;
+      if (v === 0) {
+        slots[i] = h;
+        return true;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Float64Array(old.length * 2);
+    for (const h of old) if (h !== 0) this.insert(this.slots, h);
+  }
 }
 
 /**
@@ -282,13 +379,15 @@ class EntryList {
  */
 class FirstPass {
   /** Every dataset id of the object (ids only): refs to them are never followed. */
-  readonly datasets = new Set<string>();
+  readonly datasets = new HashedIds();
   readonly deferred: DeferredDataset[] = [];
   private readonly store = new Map<string, Entry>();
   // eviction order: consumed nodes (least recently used first), then the others (oldest first)
   private readonly lru = new EntryList();
   private readonly fresh = new EntryList();
-  private readonly evicted = new Set<number>();
+  private readonly kept = new EntryList();
+  private readonly maxKept: number;
+  private readonly evicted = new HashedIds();
   private readonly waiters = new Map<string, Waiters>();
   private queue: Pending[] = [];
   private head = 0;
@@ -302,7 +401,9 @@ class FirstPass {
     private readonly maxNodes: number,
     private readonly maxPending: number,
     private readonly stats: ResolverStats,
-  ) {}
+  ) {
+    this.maxKept = Math.floor(maxNodes / 4);
+  }
 
   add(index: number, node: GraphNode): void {
     const id = node.id;
@@ -318,6 +419,7 @@ class FirstPass {
         alive: true,
         pins: 0,
         consumed: false,
+        shared: false,
         used: 0,
         listed: 0,
         list: undefined,
@@ -326,6 +428,10 @@ class FirstPass {
       };
       this.store.set(id, entry);
       this.fresh.push(entry);
+    }
+    if (!entry.shared && entry.node.types.some((t) => SHARED_TYPES.has(t))) {
+      entry.shared = true;
+      if (entry.list === this.fresh) this.keep(entry);
     }
     if (!entry.dataset && entry.node.types.includes(DATASET_TYPE)) this.open(index, entry);
     const ws = this.waiters.get(id);
@@ -353,13 +459,14 @@ class FirstPass {
    * (every node went through the store, so its id is either still there or remembered as evicted).
    */
   seal(): (id: string) => boolean {
-    for (const id of this.store.keys()) this.evicted.add(hashId(id));
+    for (const id of this.store.keys()) this.evicted.add(id);
     this.store.clear();
     this.lru.clear();
     this.fresh.clear();
+    this.kept.clear();
     this.waiters.clear();
     const evicted = this.evicted;
-    return (id) => evicted.has(hashId(id));
+    return (id) => evicted.has(id);
   }
 
   take(): DatasetRecord[] {
@@ -413,11 +520,12 @@ class FirstPass {
           const target = this.store.get(t);
           if (target !== undefined) {
             if (target.dataset || p.closure.has(t)) continue;
+            if (!target.shared && SHARED_PROPERTIES.has(prop)) target.shared = true;
             this.pin(p, target);
             stack.push(target);
           } else if (this.datasets.has(t)) {
             continue;
-          } else if (this.evicted.size > 0 && this.evicted.has(hashId(t))) {
+          } else if (this.evicted.has(t)) {
             // it was in memory and is gone: only a re-read can complete this dataset
             this.defer(p);
             return;
@@ -445,7 +553,7 @@ class FirstPass {
         if (target.dataset || p.closure.has(t)) continue;
         this.pin(p, target);
         this.traverse(p, target);
-      } else if (this.evicted.size > 0 && this.evicted.has(hashId(t))) {
+      } else if (this.evicted.has(t)) {
         this.defer(p);
       }
       if (p.state !== PENDING) return;
@@ -493,7 +601,7 @@ class FirstPass {
       e.alive = false;
       this.store.delete(victim);
       e.list?.remove(e);
-      this.evicted.add(hashId(victim));
+      this.evicted.add(victim);
       this.stats.evicted++;
       if (e.pins > 0) for (const p of this.holding(victim)) this.defer(p);
     }
@@ -501,8 +609,8 @@ class FirstPass {
 
   /**
    * Consumed nodes first, least recently used (a node used again since it was listed gets a second
-   * chance at the back of the list); then the oldest others; a node held by a pending dataset only
-   * when every node is held.
+   * chance at the back of the list); then the oldest others; then the shared nodes, least recently
+   * used; a node held by a pending dataset only when every node is held.
    */
   private victim(): string | undefined {
     for (let budget = this.lru.size; budget > 0 && this.lru.head; budget--) {
@@ -516,7 +624,12 @@ class FirstPass {
       if (e.pins === 0) return e.node.id;
       this.fresh.push(e);
     }
-    return this.fresh.head?.node.id ?? this.lru.head?.node.id;
+    for (let budget = this.kept.size; budget > 0 && this.kept.head; budget--) {
+      const e = this.kept.head;
+      if (e.pins === 0) return e.node.id;
+      this.kept.push(e);
+    }
+    return this.fresh.head?.node.id ?? this.lru.head?.node.id ?? this.kept.head?.node.id;
   }
 
   private release(p: Pending, consumed: boolean): void {
@@ -525,8 +638,11 @@ class FirstPass {
       e.pins--;
       if (!consumed || !e.alive) continue;
       e.used = this.clock;
-      if (!e.consumed) {
-        e.consumed = true;
+      // a node reached by a second dataset is shared
+      if (e.consumed) e.shared = true;
+      else e.consumed = true;
+      if (e.shared) this.keep(e);
+      else if (e.list !== this.lru) {
         e.listed = this.clock;
         this.lru.push(e);
       }
@@ -537,6 +653,17 @@ class FirstPass {
     p.waiting.clear();
     p.optional = [];
     this.active--;
+  }
+
+  /** Moves a shared node to the back of the kept list; the least recently used beyond its bound go back to lru. */
+  private keep(e: Entry): void {
+    this.kept.push(e);
+    while (this.kept.size > this.maxKept && this.kept.head) {
+      const old = this.kept.head;
+      old.shared = false;
+      old.listed = this.clock;
+      this.lru.push(old);
+    }
   }
 
   private defer(p: Pending): void {
@@ -595,7 +722,7 @@ interface SecondPassOptions {
 async function* secondPass(
   open: ElementSource,
   deferred: DeferredDataset[],
-  datasets: ReadonlySet<string>,
+  datasets: IdSet,
   exists: (id: string) => boolean,
   opts: SecondPassOptions,
 ): AsyncGenerator<DatasetRecord> {

@@ -4,7 +4,13 @@ import type { LoadPayload, RunRef, TransformPayload } from '../../shared/queues.
 import type { DatasetRecord } from '../../shared/record.js';
 import { markRunning } from '../../shared/runs.js';
 import { getObjectBytes, ObjectChangedError } from '../../shared/s3.js';
-import { copyBatchKey, readRecordChunk, SpillMissingError, writeCopyBatch } from '../../shared/spill.js';
+import {
+  copyBatchKey,
+  deflateCopy,
+  readRecordChunk,
+  SpillMissingError,
+  writeCopyBatch,
+} from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { InputError } from '../dump/input-error.js';
 import { readWholeObject } from '../dump/whole-object.js';
@@ -15,7 +21,7 @@ import { DcatApValidator, type DcatApVerdict } from './dcat-ap.js';
 import { computeFair, type FairContext } from './fair.js';
 import { sanitizeRow } from './sanitize.js';
 
-/** COPY text up to this size rides in the load job; larger batches are spilled to S3 (bounded Redis). */
+/** Deflated COPY text up to this size rides in the load job; larger batches are spilled to S3 (bounded Redis). */
 export const LOAD_INLINE_MAX_BYTES = 1024 * 1024;
 
 /** Every indicator of one dataset, and the per-run counters it adds to. */
@@ -171,12 +177,13 @@ export async function runTransform(
       datasets: rows.length,
       notes,
     };
-    const spilled = copy.length > LOAD_INLINE_MAX_BYTES;
+    const copyZ = deflateCopy(copy);
+    const spilled = copyZ.length > LOAD_INLINE_MAX_BYTES;
     if (spilled) {
       load.copyKey = copyBatchKey(deps.config, run, payload.batch);
       await writeCopyBatch(deps.s3, deps.config, load.copyKey, copy);
     } else {
-      load.copy = copy;
+      load.copyZ = copyZ;
     }
     await enqueueNext(deps, 'transform', run, payload.batch, load);
     if (repaired.length > 0) {
