@@ -148,7 +148,8 @@ describe('shared nodes', () => {
   const far = (org: GraphNode, first: boolean) => {
     const nodes: GraphNode[] = [org];
     for (let i = 0; i < 60; i++) {
-      const publisher = i === 59 || (first && i === 0) ? { 'dcterms:publisher': [ref(org.id)] } : {};
+      const publisher: Record<string, Value[]> =
+        i === 59 || (first && i === 0) ? { 'dcterms:publisher': [ref(org.id)] } : {};
       nodes.push(
         dataset(`ex:d${i}`, { ...publisher, 'dcat:distribution': [ref(`_:dist${i}`)] }),
         node(`_:dist${i}`, ['dcat:Distribution'], { 'dcterms:title': [lit(`file ${i}`)] }),
