@@ -146,6 +146,19 @@ describe.each([
   });
 });
 
+describe('node flags', () => {
+  it('gives the extract worker its own node flags (smaller semi-spaces), the others the shared ones', () => {
+    const nodeOptions = (name: string) => {
+      const o = workloads(render()).find((w) => w.metadata.name.endsWith(name))!;
+      const c = (podSpec(o).containers as { env: { name: string; value: string }[] }[])[0]!;
+      return c.env.find((e) => e.name === 'NODE_OPTIONS')!.value;
+    };
+    expect(nodeOptions('-extract')).toBe('--max-old-space-size=192 --max-semi-space-size=16');
+    expect(nodeOptions('-transform-load')).toBe('--max-old-space-size=192 --max-semi-space-size=32');
+    expect(nodeOptions('-board')).toBe('--max-old-space-size=192 --max-semi-space-size=32');
+  });
+});
+
 describe('the ingress', () => {
   it('routes only the board, runs, quality and API paths, and /metrics when asked', () => {
     const paths = (objects: K8sObject[]) =>

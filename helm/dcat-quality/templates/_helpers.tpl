@@ -18,15 +18,16 @@ app.kubernetes.io/component: {{ .component }}
 checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
 {{- end -}}
 
+{{/* Environment of a container: (dict "root" $ "nodeOptions" <a worker's own node flags, or empty>) */}}
 {{- define "dcat-quality.env" -}}
 envFrom:
   - configMapRef:
-      name: {{ .Release.Name }}-env
+      name: {{ .root.Release.Name }}-env
   - secretRef:
-      name: {{ .Values.existingSecret }}
+      name: {{ .root.Values.existingSecret }}
 env:
   - name: NODE_OPTIONS
-    value: {{ .Values.nodeOptions | quote }}
+    value: {{ .nodeOptions | default .root.Values.nodeOptions | quote }}
 {{- end -}}
 
 {{- define "dcat-quality.container" -}}
