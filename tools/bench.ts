@@ -380,12 +380,22 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
     seed: 1,
   });
   const genS = (performance.now() - t0) / 1000;
+  console.log(
+    `  dump x${scale}: ${dump.files} objects, ${dump.datasets} datasets generated in ${genS.toFixed(0)} s`,
+  );
   const keys: string[] = [];
   for await (const o of listObjects(s3, config.S3_BUCKET, config.DUMP_PREFIX)) keys.push(o.Key!);
   keys.sort();
 
   const runs: PipelineFigures[] = [];
-  for (const n of opts.transformWorkers) runs.push(await runPipeline(config, env, pool, n));
+  for (const n of opts.transformWorkers) {
+    const run = await runPipeline(config, env, pool, n);
+    runs.push(run);
+    // printed at once too: a long run's figure survives an interrupted bare-limit pass
+    console.log(
+      `  pipeline x${scale}, ${run.label}: ${run.datasets} datasets in ${run.wallS.toFixed(1)} s (${(run.datasets / run.wallS).toFixed(0)} datasets/s), peak RSS ${run.processes.map((x) => `${x.queues} ${x.peakRssMb.toFixed(0)} MB`).join(', ')}, Redis ${run.redisPeakMb.toFixed(1)} MB`,
+    );
+  }
   const bare = await runBare(config, s3, pool, runs[0]!.runId, keys);
   const readers = await compareReaders(config, s3, keys);
 
