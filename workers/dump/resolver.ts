@@ -293,7 +293,7 @@ export class HashedIds implements IdSet {
     return this.count > 0 && this.hasHash(lookupHash(id));
   }
 
-  hasHash(h: number): boolean {
+  private hasHash(h: number): boolean {
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let i = (h >>> 0) & mask; ; i = (i + 1) & mask) {
