@@ -28,7 +28,7 @@ RUN apt-get update \
 WORKDIR /app
 ENV NODE_ENV=production \
     # the heap cap the benchmark measures the workers with (RSS <= 256 MB)
-    NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=32"
+    NODE_OPTIONS="--max-old-space-size=192 --max-semi-space-size=32 --initial-old-space-size=96"
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist

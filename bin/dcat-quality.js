@@ -4,35 +4,17 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import { workerNodeFlags } from './node-flags.js';
+
 // Worker processes run with a heap cap, so that they stay within their memory budget (256 MB RSS)
 // however they are started: V8 otherwise lets an idle-collected heap grow far past what the jobs
-// hold. The process starts itself again with the cap, unless a heap size is already set (node
-// flags or NODE_OPTIONS, e.g. by the Helm chart) or DCAT_QUALITY_HEAP_MB=0.
-const HEAP_FLAG = /--max-old-space-size/;
-const heapMb = Number(process.env.DCAT_QUALITY_HEAP_MB ?? 192);
-// the young generation (3 x the semi-space) dominates RSS: 32 MB semi-spaces save the transform
-// workers a fifth of their CPU; an extract-only process, whose live heap is small even when it
-// streams one huge object (about 40 MB), keeps RSS under budget with 16 MB ones
-const queuesAt = process.argv.indexOf('--queues');
-const queues =
-  queuesAt > 0 ? process.argv[queuesAt + 1] : process.argv.find((a) => a.startsWith('--queues='))?.slice(9);
-const semiSpaceMb = queues?.trim() === 'extract' ? 16 : 32;
-if (
-  process.argv[2] === 'workers' &&
-  heapMb > 0 &&
-  !process.execArgv.some((a) => HEAP_FLAG.test(a)) &&
-  !HEAP_FLAG.test(process.env.NODE_OPTIONS ?? '')
-) {
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      `--max-old-space-size=${heapMb}`,
-      `--max-semi-space-size=${semiSpaceMb}`,
-      ...process.argv.slice(1),
-    ],
-    { stdio: 'inherit' },
-  );
+// hold. The process starts itself again with the cap (see node-flags.js), unless a heap size is
+// already set (node flags or NODE_OPTIONS, e.g. by the Helm chart) or DCAT_QUALITY_HEAP_MB=0.
+const flags = workerNodeFlags(process.argv, process.execArgv, process.env);
+if (flags) {
+  const child = spawn(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {

@@ -154,8 +154,12 @@ describe('node flags', () => {
       return c.env.find((e) => e.name === 'NODE_OPTIONS')!.value;
     };
     expect(nodeOptions('-extract')).toBe('--max-old-space-size=192 --max-semi-space-size=16');
-    expect(nodeOptions('-transform-load')).toBe('--max-old-space-size=192 --max-semi-space-size=32');
-    expect(nodeOptions('-board')).toBe('--max-old-space-size=192 --max-semi-space-size=32');
+    expect(nodeOptions('-transform-load')).toBe(
+      '--max-old-space-size=192 --max-semi-space-size=32 --initial-old-space-size=96',
+    );
+    expect(nodeOptions('-board')).toBe(
+      '--max-old-space-size=192 --max-semi-space-size=32 --initial-old-space-size=96',
+    );
   });
 });
 
