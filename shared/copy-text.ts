@@ -10,8 +10,13 @@ function escapeCopy(text: string): string {
   );
 }
 
+const NEEDS_QUOTING = /[\\"]/;
+
 /** A text[] literal: every element quoted, so commas, braces and quotes inside keywords survive. */
 export function arrayLiteral(items: readonly string[]): string {
+  if (items.length === 0) return '{}';
+  // the common case, no backslash nor quote in any element: one join
+  if (!items.some((s) => NEEDS_QUOTING.test(s))) return `{"${items.join('","')}"}`;
   return `{${items.map((s) => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
@@ -63,6 +68,34 @@ function position(value: RowValue | undefined): string {
   return typeof value === 'number' && Number.isInteger(value) ? String(value) : '\\N';
 }
 
+type RowEncoder = (row: QualityRow, uri: string) => string;
+
+const compiled = new WeakMap<readonly ColumnDef[], RowEncoder>();
+
+/**
+ * The `\t`-joined fields of `columns` for one row, compiled once per column list: each column read
+ * by its own name (rows share one shape, so each read is a direct load) and encoded by its type.
+ * Reading `row[column.name]` in a loop over the columns costs a generic lookup per field.
+ */
+function rowEncoder(columns: readonly ColumnDef[]): RowEncoder {
+  let encode = compiled.get(columns);
+  if (!encode) {
+    const fields = columns.map((c, i) => {
+      const read = `r[${JSON.stringify(c.name)}]`;
+      return `(${read} === null ? ${JSON.stringify('\\N')} : enc(${read}, c[${i}], u))`;
+    });
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the column list, no input
+    const make = new Function(
+      'enc',
+      'c',
+      `return (r, u) => ${fields.join(` + ${JSON.stringify('\t')} + `) || "''"};`,
+    ) as (enc: typeof encodeValue, c: readonly ColumnDef[]) => RowEncoder;
+    encode = make(encodeValue, columns);
+    compiled.set(columns, encode);
+  }
+  return encode;
+}
+
 /**
  * Encodes rows as COPY text lines: KEY_COLUMNS (run_id, dataset_uri, source_key, source_object,
  * source_element), then `columns` in order.
@@ -73,20 +106,15 @@ export function encodeCopyRows(
   rows: readonly QualityRow[],
   columns: readonly ColumnDef[],
 ): string {
-  const lines: string[] = [];
+  const encode = rowEncoder(columns);
+  const run = String(runId);
+  let out = '';
   for (const row of rows) {
     const uri = row.dataset_uri;
     if (typeof uri !== 'string' || uri === '') throw new RowShapeError('a row has no dataset_uri');
     const sourceKey = typeof row.source_key === 'string' ? row.source_key : '';
-    const fields = [
-      String(runId),
-      escapeCopy(uri),
-      escapeCopy(sourceKey),
-      position(row.source_object),
-      position(row.source_element),
-    ];
-    for (const column of columns) fields.push(encodeValue(row[column.name], column, uri));
-    lines.push(fields.join('\t'));
+    out += `${run}\t${escapeCopy(uri)}\t${escapeCopy(sourceKey)}\t${position(row.source_object)}\t${position(row.source_element)}`;
+    out += columns.length > 0 ? `\t${encode(row, uri)}\n` : '\n';
   }
-  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  return out;
 }

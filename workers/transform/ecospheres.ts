@@ -43,19 +43,24 @@ const PPRN_WINDOW = 400;
 /**
  * PPRN universe: the folded text contains one of PPRN_PHRASES. Folding (NFD) is the costly part
  * of the whole transform on long French descriptions, so only what can match is folded: "pprn"
- * in the lower-cased text matches as it is, and "prevention des risques naturel" can only end
- * at an occurrence of "natur", so only a window before each one is folded.
+ * matches in any case as it is, and "prevention des risques naturel" can only end at an
+ * occurrence of "natur", so only a window before each one is folded.
  */
 function mentionsPprn(text: string): boolean {
-  const lower = text.toLowerCase();
-  if (lower.includes('pprn')) return true;
-  if (!lower.includes('risqu')) return false;
-  for (let at = lower.indexOf('natur'); at >= 0; at = lower.indexOf('natur', at + 5)) {
-    const folded = foldForMatch(text.slice(Math.max(0, at - PPRN_WINDOW), at + 8));
+  // case-insensitive searches rather than a lower-cased copy of the whole text; the same matches,
+  // as no other character lower-cases to these ASCII letters
+  if (PPRN_ANY_CASE.test(text)) return true;
+  if (!RISQU_ANY_CASE.test(text)) return false;
+  for (const m of text.matchAll(NATUR_ANY_CASE)) {
+    const folded = foldForMatch(text.slice(Math.max(0, m.index - PPRN_WINDOW), m.index + 8));
     if (PPRN_PHRASES.some((p) => folded.includes(p))) return true;
   }
   return false;
 }
+
+const PPRN_ANY_CASE = /pprn/i;
+const RISQU_ANY_CASE = /risqu/i;
+const NATUR_ANY_CASE = /natur/gi;
 
 const ORGANISATION_NAME_PROPS = [
   'foaf:name',
