@@ -51,18 +51,40 @@ export interface ExtractResult extends ExtractProgress {
   skipped?: 'already published';
 }
 
-/** Waits while the pipeline already holds `max` pending jobs (bounded Redis, bounded memory). */
-async function waitForRoom(deps: WorkerDeps, max: number, signal?: AbortSignal): Promise<void> {
-  for (let pause = 5; ; pause = Math.min(pause * 2, 25)) {
-    const [t, l] = await Promise.all([
-      deps.queues.transform.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-      deps.queues.load.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
-    ]);
-    const pending = Object.values(t).reduce((a, b) => a + b, 0) + Object.values(l).reduce((a, b) => a + b, 0);
-    if (pending < max) return;
-    if (signal?.aborted || deps.shutdown?.signal.aborted)
-      throw new Error('extract interrupted: the worker is stopping (the job resumes from its checkpoint)');
-    await sleep(pause);
+/**
+ * Room for transform jobs while the pipeline holds at most `max` pending jobs (bounded Redis,
+ * bounded memory). Redis is asked only when the room it last gave is used up: pending jobs only
+ * decrease meanwhile, but for the ones this extract adds, which it counts.
+ */
+class Room {
+  private free = 0;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    private readonly max: number,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  /** Waits until one more job may be enqueued, and takes that place. */
+  async take(): Promise<void> {
+    if (this.free === 0) this.free = await this.wait();
+    this.free--;
+  }
+
+  private async wait(): Promise<number> {
+    const { queues, shutdown } = this.deps;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 25)) {
+      const [t, l] = await Promise.all([
+        queues.transform.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+        queues.load.getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+      ]);
+      const pending =
+        Object.values(t).reduce((a, b) => a + b, 0) + Object.values(l).reduce((a, b) => a + b, 0);
+      if (pending < this.max) return this.max - pending;
+      if (this.signal?.aborted || shutdown?.signal.aborted)
+        throw new Error('extract interrupted: the worker is stopping (the job resumes from its checkpoint)');
+      await sleep(pause);
+    }
   }
 }
 
@@ -164,11 +186,12 @@ export async function runExtract(
       await ctx.progress({ ...progress });
     };
 
+    const room = new Room(deps, config.MAX_PENDING_CHUNKS, ctx.signal);
     for (let index = checkpoint.objectsDone; index < objects.length; index++) {
       const object: DumpObjectRef = { ...objects[index]!, index };
       const size = await decompressedSize(deps, object.key, object.size);
       if (size <= config.WHOLE_OBJECT_MAX_BYTES) {
-        await waitForRoom(deps, config.MAX_PENDING_CHUNKS, ctx.signal);
+        await room.take();
         const batch = `o${index}c0`;
         await enqueueNext(deps, 'extract', run, batch, {
           runId,
@@ -181,7 +204,7 @@ export async function runExtract(
         progress.bytes += object.size;
       } else {
         const started = Date.now();
-        const chunks = await streamObject(deps, ctx, run, runDate, object, progress, report);
+        const chunks = await streamObject(deps, room, run, runDate, object, progress, report);
         progress.streamed++;
         if (chunks === 0) notes[`object_without_datasets:${object.key.slice(-200)}`] = 1;
         await ctx.log(
@@ -222,7 +245,7 @@ export async function runExtract(
  */
 async function streamObject(
   deps: WorkerDeps,
-  ctx: StepContext,
+  room: Room,
   run: RunRef,
   runDate: string,
   object: DumpObjectRef,
@@ -235,7 +258,7 @@ async function streamObject(
   const flush = async () => {
     if (chunk.length === 0) return;
     const batch = `o${object.index}c${chunkNo++}`;
-    await waitForRoom(deps, config.MAX_PENDING_CHUNKS, ctx.signal);
+    await room.take();
     const key = recordChunkKey(config, run, batch);
     await writeRecordChunk(s3, config, key, chunk);
     await enqueueNext(deps, 'extract', run, batch, {
