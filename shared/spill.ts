@@ -5,7 +5,8 @@
  * (`o<object>c<chunk>.copy.gz`). A run's folder is deleted once the run is published, and by
  * retention once a failed run is old (see {@link purgeSpills}).
  */
-import { deflateRawSync, gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRawSync, gunzipSync, gzip, gzipSync, inflateRawSync } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from './config.js';
 import type { Pool } from './db.js';
@@ -46,14 +47,19 @@ async function readSpill(s3: S3Client, config: SpillConfig, key: string): Promis
   }
 }
 
-/** Writes one chunk of resolved records as gzipped JSON lines. */
+const gzipAsync = promisify(gzip);
+
+/**
+ * Writes one chunk of resolved records as gzipped JSON lines. The compression runs on libuv's
+ * thread pool, off the thread that streams and resolves the huge object.
+ */
 export async function writeRecordChunk(
   s3: S3Client,
   config: SpillConfig,
   key: string,
   records: readonly DatasetRecord[],
 ): Promise<number> {
-  const body = gzipSync(records.map((r) => JSON.stringify(r)).join('\n'), { level: 1 });
+  const body = await gzipAsync(records.map((r) => JSON.stringify(r)).join('\n'), { level: 1 });
   await putObject(s3, config.S3_BUCKET, key, body);
   return body.length;
 }

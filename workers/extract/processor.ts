@@ -255,21 +255,37 @@ async function streamObject(
   const { config, s3 } = deps;
   let chunk: DatasetRecord[] = [];
   let chunkNo = 0;
-  const flush = async () => {
-    if (chunk.length === 0) return;
-    const batch = `o${object.index}c${chunkNo++}`;
+  const spill = async (batch: string, records: DatasetRecord[]) => {
     await room.take();
     const key = recordChunkKey(config, run, batch);
-    await writeRecordChunk(s3, config, key, chunk);
+    await writeRecordChunk(s3, config, key, records);
     await enqueueNext(deps, 'extract', run, batch, {
       runId: run.id,
       runToken: run.token,
       batch,
       runDate,
-      source: { kind: 'spill', object, key, datasets: chunk.length },
+      source: { kind: 'spill', object, key, datasets: records.length },
     });
     progress.batches++;
+  };
+  // one chunk is compressed and written while the next one is resolved: chunks still go out one
+  // at a time, in order (the same keys and job ids on a retry)
+  let inFlight: Promise<void> | undefined;
+  let failed: { err: unknown } | undefined;
+  const drain = async () => {
+    await inFlight;
+    inFlight = undefined;
+    if (failed) throw failed.err;
+  };
+  const flush = async () => {
+    if (chunk.length === 0) return;
+    const records = chunk;
     chunk = [];
+    const batch = `o${object.index}c${chunkNo++}`;
+    await drain();
+    inFlight = spill(batch, records).catch((err: unknown) => {
+      failed = { err };
+    });
   };
   const records = readDatasetRecords(
     { key: object.key, open: () => getObjectStream(s3, config.S3_BUCKET, object.key, object.etag) },
@@ -280,12 +296,18 @@ async function streamObject(
       },
     },
   );
-  for await (const record of records) {
-    progress.datasets++;
-    chunk.push(record);
-    if (chunk.length >= config.CHUNK_SIZE) await flush();
-    await report();
+  try {
+    for await (const record of records) {
+      progress.datasets++;
+      chunk.push(record);
+      if (chunk.length >= config.CHUNK_SIZE) await flush();
+      await report();
+    }
+    await flush();
+  } finally {
+    // the chunk in flight is written (or has failed) before the step returns or throws
+    await inFlight;
   }
-  await flush();
+  await drain();
   return chunkNo;
 }
