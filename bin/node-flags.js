@@ -26,9 +26,9 @@ export function workerNodeFlags(argv, execArgv, env) {
   // workers a fifth of their CPU; an extract-only process, whose live heap is small even when it
   // streams one huge object (about 40 MB), keeps RSS under budget with 16 MB ones
   const flags = [`--max-old-space-size=${heapMb}`, `--max-semi-space-size=${extractOnly ? 16 : 32}`];
-  // a process that reads objects whole (transform) starts its old generation at 96 MB: below that
-  // V8 counts each S3 response's socket buffers towards its first mark-compact limit, and ran one
-  // every page or two (40 in a transform process on 122 pages, a sixth of its CPU; 2 with it)
-  if (!extractOnly) flags.push(`--initial-old-space-size=${Math.min(96, heapMb)}`);
+  // the old generation starts at 96 MB: below that, V8 counts each S3 response's socket buffers
+  // towards its first mark-compact limit and ran one every page or two (40 in a transform process
+  // on 122 pages, a sixth of its CPU; 2 with it), or every few chunks streaming one huge object
+  flags.push(`--initial-old-space-size=${Math.min(96, heapMb)}`);
   return flags;
 }

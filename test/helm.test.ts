@@ -153,7 +153,9 @@ describe('node flags', () => {
       const c = (podSpec(o).containers as { env: { name: string; value: string }[] }[])[0]!;
       return c.env.find((e) => e.name === 'NODE_OPTIONS')!.value;
     };
-    expect(nodeOptions('-extract')).toBe('--max-old-space-size=192 --max-semi-space-size=16');
+    expect(nodeOptions('-extract')).toBe(
+      '--max-old-space-size=192 --max-semi-space-size=16 --initial-old-space-size=96',
+    );
     expect(nodeOptions('-transform-load')).toBe(
       '--max-old-space-size=192 --max-semi-space-size=32 --initial-old-space-size=96',
     );

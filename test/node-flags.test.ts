@@ -10,15 +10,15 @@ const flags = workerNodeFlags as (
 const argv = (...args: string[]) => ['/usr/bin/node', '/app/bin/dcat-quality.js', ...args];
 
 describe('the node flags `dcat-quality workers` starts itself with', () => {
-  it('gives a process that reads objects whole 32 MB semi-spaces and a 96 MB initial old generation', () => {
+  it('gives a process that reads objects whole 32 MB semi-spaces, and every one a 96 MB initial old generation', () => {
     const expected = ['--max-old-space-size=192', '--max-semi-space-size=32', '--initial-old-space-size=96'];
     expect(flags(argv('workers'), [], {})).toEqual(expected);
     expect(flags(argv('workers', '--queues', 'transform,load'), [], {})).toEqual(expected);
     expect(flags(argv('workers', '--queues=extract,transform'), [], {})).toEqual(expected);
   });
 
-  it('gives an extract-only process 16 MB semi-spaces and no initial old generation', () => {
-    const expected = ['--max-old-space-size=192', '--max-semi-space-size=16'];
+  it('gives an extract-only process 16 MB semi-spaces', () => {
+    const expected = ['--max-old-space-size=192', '--max-semi-space-size=16', '--initial-old-space-size=96'];
     expect(flags(argv('workers', '--queues', 'extract'), [], {})).toEqual(expected);
     expect(flags(argv('workers', '--queues=extract'), [], {})).toEqual(expected);
   });
