@@ -250,6 +250,16 @@ async function runPipeline(
   }
 }
 
+/**
+ * Before each measured pass: PostgreSQL flushes what the previous pass wrote (a checkpoint landing
+ * in the middle of the next pass would be counted against it) and this process collects its own
+ * garbage. Without the rights to CHECKPOINT, the pass runs as it is.
+ */
+async function settle(pool: Pool): Promise<void> {
+  await pool.query('CHECKPOINT').catch(() => undefined);
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** The bare limit: every page downloaded and JSON.parsed in one process, then one COPY of the final rows. */
 async function runBare(
   config: Config,
@@ -399,6 +409,7 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
   for (const n of opts.transformWorkers) {
     let best: PipelineFigures | undefined;
     for (let i = 0; i < opts.repeat; i++) {
+      await settle(pool);
       const run = await runPipeline(config, env, pool, n);
       if (!best || run.wallS < best.wallS) best = run;
       // printed at once too: a long run's figure survives an interrupted bare-limit pass
@@ -410,6 +421,7 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
   }
   let bare: BareFigures | undefined;
   for (let i = 0; i < opts.repeat; i++) {
+    await settle(pool);
     const pass = await runBare(config, s3, pool, runs[0]!.runId, keys);
     console.log(
       `  bare limit x${scale}: ${(pass.parseS + pass.copyS).toFixed(1)} s (GET + JSON.parse ${pass.parseS.toFixed(1)} s, COPY ${pass.copyS.toFixed(1)} s)`,
@@ -434,6 +446,7 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
       : opts.transformWorkers[opts.transformWorkers.length - 1]!;
     let pipe: PipelineFigures | undefined;
     for (let i = 0; i < opts.repeat; i++) {
+      await settle(pool);
       const run = await runPipeline({ ...config, DUMP_PREFIX: 'single/' }, singleEnv, pool, last);
       console.log(
         `  pipeline x${scale}, one file, ${run.label}: ${run.datasets} datasets in ${run.wallS.toFixed(1)} s, peak RSS ${run.processes.map((x) => `${x.queues} ${x.peakRssMb.toFixed(0)} MB`).join(', ')}`,
