@@ -260,6 +260,29 @@ async function settle(pool: Pool): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/** A measured pass run `times` times, each after {@link settle}: the fastest one. */
+async function bestOf<T>(
+  times: number,
+  pool: Pool,
+  pass: () => Promise<T>,
+  seconds: (figures: T) => number,
+): Promise<T> {
+  let best: T | undefined;
+  for (let i = 0; i < times; i++) {
+    await settle(pool);
+    const figures = await pass();
+    if (best === undefined || seconds(figures) < seconds(best)) best = figures;
+  }
+  return best!;
+}
+
+/** One pipeline run, printed at once: a long run's figure survives an interrupted later pass. */
+function printRun(scale: number, label: string, run: PipelineFigures): void {
+  console.log(
+    `  pipeline x${scale}, ${label}: ${run.datasets} datasets in ${run.wallS.toFixed(1)} s (${(run.datasets / run.wallS).toFixed(0)} datasets/s), peak RSS ${run.processes.map((x) => `${x.queues} ${x.peakRssMb.toFixed(0)} MB`).join(', ')}, Redis ${run.redisPeakMb.toFixed(1)} MB`,
+  );
+}
+
 /** The bare limit: every page downloaded and JSON.parsed in one process, then one COPY of the final rows. */
 async function runBare(
   config: Config,
@@ -405,29 +428,24 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
 
   // each layout and the bare limit run `repeat` times: the best of each is compared (the same
   // rule on both sides: this machine's noise, other VMs' steal, is not the pipeline's)
+  const wall = (p: PipelineFigures) => p.wallS;
   const runs: PipelineFigures[] = [];
   for (const n of opts.transformWorkers) {
-    let best: PipelineFigures | undefined;
-    for (let i = 0; i < opts.repeat; i++) {
-      await settle(pool);
+    const pass = async () => {
       const run = await runPipeline(config, env, pool, n);
-      if (!best || run.wallS < best.wallS) best = run;
-      // printed at once too: a long run's figure survives an interrupted bare-limit pass
-      console.log(
-        `  pipeline x${scale}, ${run.label}: ${run.datasets} datasets in ${run.wallS.toFixed(1)} s (${(run.datasets / run.wallS).toFixed(0)} datasets/s), peak RSS ${run.processes.map((x) => `${x.queues} ${x.peakRssMb.toFixed(0)} MB`).join(', ')}, Redis ${run.redisPeakMb.toFixed(1)} MB`,
-      );
-    }
-    runs.push(best!);
+      printRun(scale, run.label, run);
+      return run;
+    };
+    runs.push(await bestOf(opts.repeat, pool, pass, wall));
   }
-  let bare: BareFigures | undefined;
-  for (let i = 0; i < opts.repeat; i++) {
-    await settle(pool);
+  const barePass = async () => {
     const pass = await runBare(config, s3, pool, runs[0]!.runId, keys);
     console.log(
       `  bare limit x${scale}: ${(pass.parseS + pass.copyS).toFixed(1)} s (GET + JSON.parse ${pass.parseS.toFixed(1)} s, COPY ${pass.copyS.toFixed(1)} s)`,
     );
-    if (!bare || pass.parseS + pass.copyS < bare.parseS + bare.copyS) bare = pass;
-  }
+    return pass;
+  };
+  const bare = await bestOf(opts.repeat, pool, barePass, (b) => b.parseS + b.copyS);
   const readers = await compareReaders(config, s3, keys);
 
   // the same datasets as ONE file (no duplicates then)
@@ -444,22 +462,19 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
     const last = opts.transformWorkers.includes(2)
       ? 2
       : opts.transformWorkers[opts.transformWorkers.length - 1]!;
-    let pipe: PipelineFigures | undefined;
-    for (let i = 0; i < opts.repeat; i++) {
-      await settle(pool);
+    const pass = async () => {
       const run = await runPipeline({ ...config, DUMP_PREFIX: 'single/' }, singleEnv, pool, last);
-      console.log(
-        `  pipeline x${scale}, one file, ${run.label}: ${run.datasets} datasets in ${run.wallS.toFixed(1)} s, peak RSS ${run.processes.map((x) => `${x.queues} ${x.peakRssMb.toFixed(0)} MB`).join(', ')}`,
-      );
-      if (!pipe || run.wallS < pipe.wallS) pipe = run;
-    }
-    single = { pipe: pipe!, bytes: written.bytes, datasets: written.datasets };
+      printRun(scale, `one file, ${run.label}`, run);
+      return run;
+    };
+    const pipe = await bestOf(opts.repeat, pool, pass, wall);
+    single = { pipe, bytes: written.bytes, datasets: written.datasets };
   }
 
   await pool.end();
   s3.destroy();
   await dropDatabase(config.DATABASE_URL);
-  return { scale, dump, genS, runs, bare: bare!, readers, single, repeat: opts.repeat };
+  return { scale, dump, genS, runs, bare, readers, single, repeat: opts.repeat };
 }
 
 function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
