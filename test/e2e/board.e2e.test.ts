@@ -168,7 +168,7 @@ async function waitForRunState(
 
       const home = await page.goto(`${board.url}/board/`);
       expect(home?.status()).toBe(200);
-      await page.locator('a[title="load"]').click();
+      await page.locator('#bull-board-sidebar a[title="load"]').click();
       await page.locator('a[href="/board/queue/load?status=failed"]', { hasText: /failed/i }).click();
       const jobCard = (id: string) =>
         page.locator('div[class^="card-"]', {
