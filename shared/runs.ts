@@ -174,7 +174,7 @@ export async function ensureStaging(pool: Pool, runId: number): Promise<void> {
       return;
     }
     await client.query(
-      `CREATE TABLE ${table} (LIKE dataset_quality INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`,
+      `CREATE TABLE ${table} (LIKE dataset_quality INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMPRESSION)`,
     );
     // the CHECK lets ATTACH PARTITION skip its validation scan. No key yet: batches load in any
     // order, so a dataset found in two objects arrives twice; publication keeps the first one

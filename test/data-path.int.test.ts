@@ -13,7 +13,10 @@ import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import type { WorkerDeps } from '../workers/deps.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
 import { generateDump, readBody, writeDumpToS3, type GeneratedFile } from '../tools/synthetic/generate.js';
-import { listObjects } from '../shared/s3.js';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { getObjectBytes, listObjects } from '../shared/s3.js';
+import { readRecordChunk, writeRecordChunk } from '../shared/spill.js';
+import type { DatasetRecord } from '../shared/record.js';
 import { getRun } from '../shared/runs.js';
 import type { TransformPayload } from '../shared/queues.js';
 
@@ -208,8 +211,39 @@ describe('data path v2', () => {
     const run = await runToEnd('lost/');
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(
-      /transform o0c\d+: spilled object s3:\/\/.*\/runs\/run\d+-\w+\/o0c\d+\.records\.jsonl\.gz is missing/,
+      /transform o0c\d+: spilled object s3:\/\/.*\/runs\/run\d+-\w+\/o0c\d+\.records\.json\.gz is missing/,
     );
+  });
+
+  it('reads a spilled chunk as written (one JSON array), and in the JSON lines of earlier versions', async () => {
+    const records: DatasetRecord[] = [1, 2].map((i) => ({
+      uri: `https://example.org/ds/${i}`,
+      source: { key: 'big.json', index: i },
+      nodes: {
+        [`https://example.org/ds/${i}`]: {
+          id: `https://example.org/ds/${i}`,
+          types: ['dcat:Dataset'],
+          p: { 'dcterms:title': [{ v: `Jeu « ${i} »\n`, lang: 'fr' }], 'dcat:distribution': [{ id: '_:d' }] },
+        },
+        '_:d': { id: '_:d', types: ['dcat:Distribution'], p: {} },
+      },
+      ...(i === 2 ? { dangling: ['_:x'] } : {}),
+    }));
+    const key = `${ctx.config.RUNS_PREFIX}run0-format/o0c0.records.json.gz`;
+    await writeRecordChunk(ctx.s3, ctx.config, key, records);
+    expect(gunzipSync(await getObjectBytes(ctx.s3, ctx.config.S3_BUCKET, key)).toString()).toBe(
+      JSON.stringify(records),
+    );
+    expect(await readRecordChunk(ctx.s3, ctx.config, key)).toEqual(records);
+    const legacy = `${ctx.config.RUNS_PREFIX}run0-format/o0c1.records.jsonl.gz`;
+    await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: ctx.config.S3_BUCKET,
+        Key: legacy,
+        Body: gzipSync(records.map((r) => JSON.stringify(r)).join('\n')),
+      }),
+    );
+    expect(await readRecordChunk(ctx.s3, ctx.config, legacy)).toEqual(records);
   });
 
   it('a page without @graph and without a dataset (an error body) fails the run naming it', async () => {

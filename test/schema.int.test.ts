@@ -6,6 +6,7 @@ import pg from 'pg';
 import { columnDdl, QUALITY_COLUMNS, sqlType } from '../shared/columns.js';
 import { createDatabase, createPool, dropDatabase, type Pool } from '../shared/db.js';
 import { migrate, viewFiles } from '../shared/migrate.js';
+import { ensureStaging, stagingTable } from '../shared/runs.js';
 
 function databaseUrl(name: string): string {
   const u = new URL(inject('databaseUrl'));
@@ -65,11 +66,11 @@ describe('a fresh database', () => {
   });
 
   it('gets every migration file, every view, and exactly the declared quality columns', async () => {
-    expect((await migrate(pool)).applied).toEqual([1, 2, 3, 4, 5]);
+    expect((await migrate(pool)).applied).toEqual([1, 2, 3, 4, 5, 6]);
     const { rows } = await pool.query<{ version: number; md5: string | null }>(
       'SELECT version, md5 FROM schema_migrations ORDER BY version',
     );
-    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(rows.every((r) => /^[0-9a-f]{32}$/.test(r.md5 ?? ''))).toBe(true);
     const views = await pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.views WHERE table_schema = 'public' ORDER BY 1`,
@@ -80,6 +81,24 @@ describe('a fresh database', () => {
         .sort(),
     );
     await expectDeclaredColumns(pool);
+  });
+
+  it("compresses the long text columns with lz4, and a run's staging table copies it", async () => {
+    const methods = async (table: string) =>
+      (
+        await pool.query<{ attname: string; attcompression: string }>(
+          `SELECT attname, attcompression FROM pg_attribute
+           WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped AND attstorage IN ('x', 'm')`,
+          [table],
+        )
+      ).rows;
+    const parent = await methods('dataset_quality');
+    expect(parent.map((c) => c.attname)).toEqual(expect.arrayContaining(['title', 'description']));
+    expect(parent.every((c) => c.attcompression === 'l')).toBe(true);
+    await ensureStaging(pool, 424242);
+    const staging = await methods(stagingTable(424242));
+    expect(staging).toEqual(parent);
+    await pool.query(`DROP TABLE ${stagingTable(424242)}`);
   });
 
   it('is left alone by a second migrate (idempotent), also from several processes at once', async () => {
@@ -109,7 +128,7 @@ describe('a database created by the migrator before postgrator (test/fixtures/sc
   it('upgrades in place: only the newer migrations applied, published rows and views kept', async () => {
     const before = await pool.query('SELECT version, name FROM schema_migrations ORDER BY version');
     expect(before.rows.map((r: { version: number }) => r.version)).toEqual([1, 2, 3, 4]);
-    expect((await migrate(pool)).applied).toEqual([5]);
+    expect((await migrate(pool)).applied).toEqual([5, 6]);
     const after = await pool.query<{ version: number; name: string; md5: string | null }>(
       'SELECT version, name, md5 FROM schema_migrations ORDER BY version',
     );

@@ -239,7 +239,7 @@ export async function runExtract(
 
 /**
  * Streams one huge object through the bounded resolver and spills its datasets in chunks of
- * CHUNK_SIZE (gzipped JSON lines under the run's folder), one transform job per chunk. A retry
+ * CHUNK_SIZE (one gzipped JSON array each, under the run's folder), one transform job per chunk. A retry
  * streams the object again from its start: chunks come out the same, so their keys and job ids do
  * too, and what was already enqueued is not enqueued twice.
  */
