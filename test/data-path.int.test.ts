@@ -216,7 +216,7 @@ describe('data path v2', () => {
   });
 
   it('reads a spilled chunk as written (one JSON array), and in the JSON lines of earlier versions', async () => {
-    const records: DatasetRecord[] = [1, 2].map((i) => ({
+    const records = [1, 2].map((i): DatasetRecord => ({
       uri: `https://example.org/ds/${i}`,
       source: { key: 'big.json', index: i },
       nodes: {
