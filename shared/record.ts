@@ -31,12 +31,16 @@ export interface GraphNode {
 }
 
 export interface DatasetRecord {
-  /** The dataset IRI (its node is `nodes[uri]`). */
+  /** The dataset IRI (its node is `nodes.get(uri)`). */
   uri: string;
   /** Where it was read: object key and the dataset's position in that object's `@graph`. */
   source: { key: string; index: number };
-  /** The dataset node and every node it reaches (other datasets excluded), by id. */
-  nodes: Record<string, GraphNode>;
+  /**
+   * The dataset node and every node it reaches (other datasets excluded), by id. A Map: the ids
+   * are fresh strings from every page, and a plain object interns each key it is given or asked
+   * for, several times slower (resolving a page: 650 -> 370 us per 100 datasets).
+   */
+  nodes: Map<string, GraphNode>;
   /** References the resolver could not find in the file (kept as plain IRIs). */
   dangling?: string[];
 }
@@ -83,7 +87,7 @@ export function isLiteral(value: Value): value is Literal {
 
 /** The dataset's own node. */
 export function rootNode(record: DatasetRecord): GraphNode {
-  const node = record.nodes[record.uri];
+  const node = record.nodes.get(record.uri);
   if (!node) throw new Error(`dataset record ${record.uri} has no node of its own`);
   return node;
 }
@@ -149,6 +153,6 @@ export function refNodes(
   ...props: string[]
 ): GraphNode[] {
   return refIds(node, ...props)
-    .map((id) => record.nodes[id])
+    .map((id) => record.nodes.get(id))
     .filter((n): n is GraphNode => n !== undefined);
 }

@@ -1,7 +1,7 @@
 /**
  * What a run spills to S3, under `RUNS_PREFIX` in the dump's bucket, one folder per run
  * (`runs/run<id>-<token>/`): the resolved chunks extract streams out of a huge object
- * (`o<object>c<chunk>.records.json.gz`: a JSON array of records), and load batches too large to cross Redis
+ * (`o<object>c<chunk>.records.json.gz`: a JSON array of records, see {@link writeRecordChunk}), and load batches too large to cross Redis
  * (`o<object>c<chunk>.copy.gz`). A run's folder is deleted once the run is published, and by
  * retention once a failed run is old (see {@link purgeSpills}).
  */
@@ -11,7 +11,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from './config.js';
 import type { Pool } from './db.js';
 import type { RunRef } from './queues.js';
-import type { DatasetRecord } from './record.js';
+import type { DatasetRecord, GraphNode } from './record.js';
 import { deletePrefix, getObjectBytes, listObjects, putObject } from './s3.js';
 
 type SpillConfig = Pick<Config, 'S3_BUCKET' | 'RUNS_PREFIX'>;
@@ -49,6 +49,25 @@ async function readSpill(s3: S3Client, config: SpillConfig, key: string): Promis
 
 const gzipAsync = promisify(gzip);
 
+/** A record as spilled: its nodes as an array (each node carries its id). */
+interface SpilledRecord extends Omit<DatasetRecord, 'nodes'> {
+  nodes: GraphNode[] | Record<string, GraphNode>;
+}
+
+const spilled = (r: DatasetRecord): SpilledRecord => {
+  const out: SpilledRecord = { uri: r.uri, source: r.source, nodes: [...r.nodes.values()] };
+  if (r.dangling) out.dangling = r.dangling;
+  return out;
+};
+
+/** A spilled record back: nodes as an array, or keyed by id as earlier versions wrote them. */
+function unspilled(r: SpilledRecord): DatasetRecord {
+  const nodes = Array.isArray(r.nodes) ? r.nodes : Object.values(r.nodes);
+  const out: DatasetRecord = { uri: r.uri, source: r.source, nodes: new Map(nodes.map((n) => [n.id, n])) };
+  if (r.dangling) out.dangling = r.dangling;
+  return out;
+}
+
 /**
  * Writes one chunk of resolved records as one gzipped JSON array. One JSON.stringify of the whole
  * chunk: a string per record joined into lines cost 70% more, and the garbage of the pieces more
@@ -61,7 +80,7 @@ export async function writeRecordChunk(
   key: string,
   records: readonly DatasetRecord[],
 ): Promise<number> {
-  const body = await gzipAsync(JSON.stringify(records), { level: 1 });
+  const body = await gzipAsync(JSON.stringify(records.map(spilled)), { level: 1 });
   await putObject(s3, config.S3_BUCKET, key, body);
   return body.length;
 }
@@ -77,8 +96,8 @@ export async function readRecordChunk(
 ): Promise<DatasetRecord[]> {
   const text = (await readSpill(s3, config, key)).toString('utf8');
   if (text === '') return [];
-  if (text.charCodeAt(0) === 0x5b) return JSON.parse(text) as DatasetRecord[];
-  return text.split('\n').map((line) => JSON.parse(line) as DatasetRecord);
+  if (text.charCodeAt(0) === 0x5b) return (JSON.parse(text) as SpilledRecord[]).map(unspilled);
+  return text.split('\n').map((line) => unspilled(JSON.parse(line) as SpilledRecord));
 }
 
 export async function writeCopyBatch(

@@ -16,7 +16,7 @@ import { generateDump, readBody, writeDumpToS3, type GeneratedFile } from '../to
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { getObjectBytes, listObjects } from '../shared/s3.js';
 import { readRecordChunk, writeRecordChunk } from '../shared/spill.js';
-import type { DatasetRecord } from '../shared/record.js';
+import type { DatasetRecord, GraphNode } from '../shared/record.js';
 import { getRun } from '../shared/runs.js';
 import type { TransformPayload } from '../shared/queues.js';
 
@@ -219,28 +219,37 @@ describe('data path v2', () => {
     const records = [1, 2].map((i): DatasetRecord => ({
       uri: `https://example.org/ds/${i}`,
       source: { key: 'big.json', index: i },
-      nodes: {
-        [`https://example.org/ds/${i}`]: {
-          id: `https://example.org/ds/${i}`,
-          types: ['dcat:Dataset'],
-          p: { 'dcterms:title': [{ v: `Jeu « ${i} »\n`, lang: 'fr' }], 'dcat:distribution': [{ id: '_:d' }] },
-        },
-        '_:d': { id: '_:d', types: ['dcat:Distribution'], p: {} },
-      },
+      nodes: new Map(
+        Object.entries<GraphNode>({
+          [`https://example.org/ds/${i}`]: {
+            id: `https://example.org/ds/${i}`,
+            types: ['dcat:Dataset'],
+            p: {
+              'dcterms:title': [{ v: `Jeu « ${i} »\n`, lang: 'fr' }],
+              'dcat:distribution': [{ id: '_:d' }],
+            },
+          },
+          '_:d': { id: '_:d', types: ['dcat:Distribution'], p: {} },
+        }),
+      ),
       ...(i === 2 ? { dangling: ['_:x'] } : {}),
     }));
     const key = `${ctx.config.RUNS_PREFIX}run0-format/o0c0.records.json.gz`;
     await writeRecordChunk(ctx.s3, ctx.config, key, records);
-    expect(gunzipSync(await getObjectBytes(ctx.s3, ctx.config.S3_BUCKET, key)).toString()).toBe(
-      JSON.stringify(records),
-    );
+    // one JSON array; each record's nodes an array (every node carries its id)
+    expect(
+      JSON.parse(gunzipSync(await getObjectBytes(ctx.s3, ctx.config.S3_BUCKET, key)).toString()),
+    ).toEqual(records.map((r) => ({ ...r, nodes: [...r.nodes.values()] })));
     expect(await readRecordChunk(ctx.s3, ctx.config, key)).toEqual(records);
     const legacy = `${ctx.config.RUNS_PREFIX}run0-format/o0c1.records.jsonl.gz`;
     await ctx.s3.send(
       new PutObjectCommand({
         Bucket: ctx.config.S3_BUCKET,
         Key: legacy,
-        Body: gzipSync(records.map((r) => JSON.stringify(r)).join('\n')),
+        // one record per line, its nodes keyed by id
+        Body: gzipSync(
+          records.map((r) => JSON.stringify({ ...r, nodes: Object.fromEntries(r.nodes) })).join('\n'),
+        ),
       }),
     );
     expect(await readRecordChunk(ctx.s3, ctx.config, legacy)).toEqual(records);

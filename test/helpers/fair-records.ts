@@ -34,8 +34,8 @@ export function buildRecord(
   const dists = (opts.distributions ?? []).map((p, i) => node(`_:d${i + 1}`, p, ['dcat:Distribution']));
   const dataset = node(uri, opts.dataset ?? {}, ['dcat:Dataset']);
   if (dists.length > 0) dataset.p['dcat:distribution'] = dists.map((d) => ({ id: d.id }));
-  const nodes: Record<string, GraphNode> = { [uri]: dataset };
-  for (const n of [...dists, ...(opts.nodes ?? [])]) nodes[n.id] = n;
+  const nodes = new Map([[uri, dataset]]);
+  for (const n of [...dists, ...(opts.nodes ?? [])]) nodes.set(n.id, n);
   return { uri, source: { key: 'test.json', index: 0 }, nodes };
 }
 

@@ -165,84 +165,90 @@ const EXPECTED_PAGE: DatasetRecord[] = [
   {
     uri: `${EX}dataset/1`,
     source: { key: 'dcat/page-0001.json', index: 2 },
-    nodes: {
-      [`${EX}dataset/1`]: {
-        id: `${EX}dataset/1`,
-        types: ['dcat:Dataset'],
-        p: {
-          'dcterms:title': [{ v: 'Plan de prévention – « Saint-Gervais » €', lang: 'fr' }],
-          'dcterms:issued': [{ v: '2019-08-21', dt: 'xsd:date' }],
-          'dcat:keyword': [
-            { v: 'risques, naturels', lang: 'fr' },
-            { v: 'eau/assainissement', lang: 'fr' },
-          ],
-          'dcat:theme': [
-            { id: 'http://registre.data.developpement-durable.gouv.fr/ecospheres/themes-ecospheres/risques' },
-          ],
-          'dcterms:accessRights': [{ id: '_:Nrights1' }],
-          'dcterms:rights_holder': [{ id: `${EX}org/1` }],
-          'dcterms:publisher': [{ id: `${EX}org/2` }],
-          'dcat:distribution': [{ id: '_:Ndist1' }],
-          'dcat:contactPoint': [{ id: '_:Nkind1' }],
-          'dcat:inSeries': [{ id: `${EX}series/1` }],
-          'dcterms:spatial': [{ id: '_:Nloc1' }, { id: 'http://id.insee.fr/geo/commune/2A004' }],
-          'adms:status': [
-            { id: 'http://publications.europa.eu/resource/authority/dataset-status/COMPLETED' },
-          ],
+    nodes: new Map(
+      Object.entries<GraphNode>({
+        [`${EX}dataset/1`]: {
+          id: `${EX}dataset/1`,
+          types: ['dcat:Dataset'],
+          p: {
+            'dcterms:title': [{ v: 'Plan de prévention – « Saint-Gervais » €', lang: 'fr' }],
+            'dcterms:issued': [{ v: '2019-08-21', dt: 'xsd:date' }],
+            'dcat:keyword': [
+              { v: 'risques, naturels', lang: 'fr' },
+              { v: 'eau/assainissement', lang: 'fr' },
+            ],
+            'dcat:theme': [
+              {
+                id: 'http://registre.data.developpement-durable.gouv.fr/ecospheres/themes-ecospheres/risques',
+              },
+            ],
+            'dcterms:accessRights': [{ id: '_:Nrights1' }],
+            'dcterms:rights_holder': [{ id: `${EX}org/1` }],
+            'dcterms:publisher': [{ id: `${EX}org/2` }],
+            'dcat:distribution': [{ id: '_:Ndist1' }],
+            'dcat:contactPoint': [{ id: '_:Nkind1' }],
+            'dcat:inSeries': [{ id: `${EX}series/1` }],
+            'dcterms:spatial': [{ id: '_:Nloc1' }, { id: 'http://id.insee.fr/geo/commune/2A004' }],
+            'adms:status': [
+              { id: 'http://publications.europa.eu/resource/authority/dataset-status/COMPLETED' },
+            ],
+          },
         },
-      },
-      '_:Nrights1': rights1,
-      [`${EX}org/1`]: org1,
-      [`${EX}org/2`]: org2,
-      '_:Ndist1': {
-        id: '_:Ndist1',
-        types: ['dcat:Distribution'],
-        p: {
-          'dcterms:license': [{ id: 'https://spdx.org/licenses/etalab-2.0' }],
-          'dcterms:format': [{ id: '_:Nfmt1' }],
-          'dcat:accessService': [{ id: '_:Nsvc1' }],
+        '_:Nrights1': rights1,
+        [`${EX}org/1`]: org1,
+        [`${EX}org/2`]: org2,
+        '_:Ndist1': {
+          id: '_:Ndist1',
+          types: ['dcat:Distribution'],
+          p: {
+            'dcterms:license': [{ id: 'https://spdx.org/licenses/etalab-2.0' }],
+            'dcterms:format': [{ id: '_:Nfmt1' }],
+            'dcat:accessService': [{ id: '_:Nsvc1' }],
+          },
         },
-      },
-      '_:Nfmt1': {
-        id: '_:Nfmt1',
-        types: ['dcterms:MediaTypeOrExtent'],
-        p: { 'rdfs:label': [{ v: 'ESRI Shapefile (SHP)' }] },
-      },
-      '_:Nsvc1': {
-        id: '_:Nsvc1',
-        types: ['dcat:DataService'],
-        p: { 'dcterms:conformsTo': [{ id: 'http://www.opengis.net/def/serviceType/ogc/wfs' }] },
-      },
-      '_:Nkind1': {
-        id: '_:Nkind1',
-        types: ['vcard:Kind'],
-        p: { 'vcard:hasEmail': [{ id: `${EX}dcat/catalog/ddt@ex.gouv.fr` }] },
-      },
-      '_:Nloc1': {
-        id: '_:Nloc1',
-        types: ['dcterms:Location'],
-        p: { 'dcat:bbox': [{ v: 'POLYGON((6 45,7 45,7 46,6 46,6 45))', dt: 'geo:wktLiteral' }] },
-      },
-    },
+        '_:Nfmt1': {
+          id: '_:Nfmt1',
+          types: ['dcterms:MediaTypeOrExtent'],
+          p: { 'rdfs:label': [{ v: 'ESRI Shapefile (SHP)' }] },
+        },
+        '_:Nsvc1': {
+          id: '_:Nsvc1',
+          types: ['dcat:DataService'],
+          p: { 'dcterms:conformsTo': [{ id: 'http://www.opengis.net/def/serviceType/ogc/wfs' }] },
+        },
+        '_:Nkind1': {
+          id: '_:Nkind1',
+          types: ['vcard:Kind'],
+          p: { 'vcard:hasEmail': [{ id: `${EX}dcat/catalog/ddt@ex.gouv.fr` }] },
+        },
+        '_:Nloc1': {
+          id: '_:Nloc1',
+          types: ['dcterms:Location'],
+          p: { 'dcat:bbox': [{ v: 'POLYGON((6 45,7 45,7 46,6 46,6 45))', dt: 'geo:wktLiteral' }] },
+        },
+      }),
+    ),
   },
   {
     uri: `${EX}series/1`,
     source: { key: 'dcat/page-0001.json', index: 6 },
-    nodes: {
-      [`${EX}series/1`]: {
-        id: `${EX}series/1`,
-        types: ['dcat:Dataset', 'dcat:DatasetSeries'],
-        p: {
-          'dcterms:title': [{ v: 'Série 😀' }],
-          'dcat:seriesMember': [{ id: `${EX}dataset/1` }],
-          'dcterms:rights_holder': [{ id: `${EX}org/1` }, { id: `${EX}org/2` }],
-          'dcterms:accessRights': [{ id: '_:Nrights1' }],
+    nodes: new Map(
+      Object.entries<GraphNode>({
+        [`${EX}series/1`]: {
+          id: `${EX}series/1`,
+          types: ['dcat:Dataset', 'dcat:DatasetSeries'],
+          p: {
+            'dcterms:title': [{ v: 'Série 😀' }],
+            'dcat:seriesMember': [{ id: `${EX}dataset/1` }],
+            'dcterms:rights_holder': [{ id: `${EX}org/1` }, { id: `${EX}org/2` }],
+            'dcterms:accessRights': [{ id: '_:Nrights1' }],
+          },
         },
-      },
-      [`${EX}org/1`]: org1,
-      [`${EX}org/2`]: org2,
-      '_:Nrights1': rights1,
-    },
+        [`${EX}org/1`]: org1,
+        [`${EX}org/2`]: org2,
+        '_:Nrights1': rights1,
+      }),
+    ),
   },
 ];
 
@@ -338,7 +344,7 @@ describe('readDatasetRecords', () => {
     };
     const stats = newResolverStats();
     const records = await read(source('k.json', doc), { stats });
-    expect(records.map((r) => [r.uri, Object.keys(r.nodes), r.dangling])).toEqual([
+    expect(records.map((r) => [r.uri, [...r.nodes.keys()], r.dangling])).toEqual([
       [`${EX}dataset/9`, [`${EX}dataset/9`, '_:Nd'], ['_:Nmissing', `${EX}org/404`]],
       [`${EX}dataset/10`, [`${EX}dataset/10`], undefined],
     ]);
@@ -355,7 +361,7 @@ describe('readDatasetRecords', () => {
     const d7 = reference.find((r) => r.uri === `${EX}dataset/7`);
     expect(d7?.dangling).toEqual(['_:Ngone']);
     const d5 = reference.find((r) => r.uri === `${EX}dataset/5`)!;
-    expect(Object.keys(d5.nodes).sort()).toEqual(
+    expect([...d5.nodes.keys()].sort()).toEqual(
       [
         `${EX}dataset/5`,
         '_:Nr5',
@@ -414,23 +420,29 @@ describe('readDatasetRecords', () => {
     expect(rec).toEqual({
       uri: `${EX}dataset/e`,
       source: { key: 'e.json', index: 0 },
-      nodes: {
-        [`${EX}dataset/e`]: {
-          id: `${EX}dataset/e`,
-          types: ['dcat:Dataset'],
-          p: { 'dcat:distribution': [{ id: '_:e0.0' }], 'dcterms:publisher': [{ id: `${EX}org/e` }] },
-        },
-        '_:e0.0': { id: '_:e0.0', types: ['dcat:Distribution'], p: { 'dcterms:format': [{ id: '_:e0.1' }] } },
-        '_:e0.1': { id: '_:e0.1', types: [], p: { 'rdfs:label': [{ v: 'CSV' }] } },
-        [`${EX}org/e`]: { id: `${EX}org/e`, types: [], p: { 'foaf:name': [{ v: 'E' }] } },
-      },
+      nodes: new Map(
+        Object.entries<GraphNode>({
+          [`${EX}dataset/e`]: {
+            id: `${EX}dataset/e`,
+            types: ['dcat:Dataset'],
+            p: { 'dcat:distribution': [{ id: '_:e0.0' }], 'dcterms:publisher': [{ id: `${EX}org/e` }] },
+          },
+          '_:e0.0': {
+            id: '_:e0.0',
+            types: ['dcat:Distribution'],
+            p: { 'dcterms:format': [{ id: '_:e0.1' }] },
+          },
+          '_:e0.1': { id: '_:e0.1', types: [], p: { 'rdfs:label': [{ v: 'CSV' }] } },
+          [`${EX}org/e`]: { id: `${EX}org/e`, types: [], p: { 'foaf:name': [{ v: 'E' }] } },
+        }),
+      ),
     });
     const array = [{ '@context': CONTEXT, '@id': `${EX}a`, '@type': 'dcat:Dataset', 'dct:title': 'A' }];
-    expect((await read(source('a.json', array))).map((r) => r.nodes[r.uri])).toEqual([
+    expect((await read(source('a.json', array))).map((r) => r.nodes.get(r.uri))).toEqual([
       { id: `${EX}a`, types: ['dcat:Dataset'], p: { 'dcterms:title': [{ v: 'A' }] } },
     ]);
     const single = { '@id': `${EX}s`, '@type': 'dcat:Dataset', 'dct:title': 'S', '@context': CONTEXT };
-    expect((await read(source('s.json', single))).map((r) => r.nodes[r.uri])).toEqual([
+    expect((await read(source('s.json', single))).map((r) => r.nodes.get(r.uri))).toEqual([
       { id: `${EX}s`, types: ['dcat:Dataset'], p: { 'dcterms:title': [{ v: 'S' }] } },
     ]);
   });

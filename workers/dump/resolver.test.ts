@@ -51,7 +51,7 @@ describe('resolveDatasets', () => {
     expect(records[0]).toEqual({
       uri: 'ex:a',
       source: { key: 'k', index: 0 },
-      nodes: { 'ex:a': records[0]!.nodes['ex:a'] },
+      nodes: new Map([['ex:a', records[0]!.nodes.get('ex:a')]]),
     });
   });
 
@@ -81,7 +81,7 @@ describe('resolveDatasets', () => {
       node('_:b', ['skos:Concept']),
       node('ex:after', ['skos:Concept']),
     ]);
-    expect(Object.keys(records[0]!.nodes).sort()).toEqual(['_:b', '_:d', 'ex:a', 'ex:before', 'ex:during']);
+    expect([...records[0]!.nodes.keys()].sort()).toEqual(['_:b', '_:d', 'ex:a', 'ex:before', 'ex:during']);
   });
 
   it('never follows refs into another dataset, even through a waited property', async () => {
@@ -89,7 +89,7 @@ describe('resolveDatasets', () => {
       dataset('ex:a', { 'dcat:inSeries': [ref('ex:s')], 'dcterms:publisher': [ref('ex:s')] }),
       node('ex:s', ['dcat:Dataset', 'dcat:DatasetSeries'], { 'dcat:seriesMember': [ref('ex:a')] }),
     ]);
-    expect(records.map((r) => [r.uri, Object.keys(r.nodes), r.dangling])).toEqual([
+    expect(records.map((r) => [r.uri, [...r.nodes.keys()], r.dangling])).toEqual([
       ['ex:a', ['ex:a'], undefined],
       ['ex:s', ['ex:s'], undefined],
     ]);
@@ -103,8 +103,8 @@ describe('resolveDatasets', () => {
       node('_:r', ['dcterms:RightsStatement']),
       node('_:e', ['x:Email']),
     ]);
-    expect(Object.keys(records[0]!.nodes).sort()).toEqual(['_:e', '_:k', '_:r', 'ex:a']);
-    expect(records[0]!.nodes['_:k']).toEqual(
+    expect([...records[0]!.nodes.keys()].sort()).toEqual(['_:e', '_:k', '_:r', 'ex:a']);
+    expect(records[0]!.nodes.get('_:k')).toEqual(
       node('_:k', ['vcard:Kind'], { 'vcard:fn': [lit('A'), lit('B')], 'vcard:hasEmail': [ref('_:e')] }),
     );
   });
@@ -135,7 +135,7 @@ describe('resolveDatasets', () => {
     nodes.push(dataset('ex:a', { 'dcterms:provenance': [ref('_:n4')] }));
     const stats = newResolverStats();
     const records = await resolve(nodes, { maxNodes: 1, stats });
-    expect(Object.keys(records[0]!.nodes).sort()).toEqual(['_:n0', '_:n1', '_:n2', '_:n3', '_:n4', 'ex:a']);
+    expect([...records[0]!.nodes.keys()].sort()).toEqual(['_:n0', '_:n1', '_:n2', '_:n3', '_:n4', 'ex:a']);
     expect(records[0]!.dangling).toBeUndefined();
     // the first read, one re-read finding the dataset, then one per level of the backward chain
     expect(stats.reads).toBe(7);
@@ -169,7 +169,7 @@ describe('shared nodes', () => {
     const stats = newResolverStats();
     const records = await resolve(far(org, first), { maxNodes: 20, stats });
     expect(records).toHaveLength(60);
-    expect(records[59]!.nodes[org.id]).toEqual(org);
+    expect(records[59]!.nodes.get(org.id)).toEqual(org);
     expect(stats).toMatchObject({ reads: 1, deferred: 0, records: 60 });
     expect(stats.evicted).toBeGreaterThan(60);
   });
@@ -183,7 +183,7 @@ describe('shared nodes', () => {
     const records = await resolve(nodes, { maxNodes: 20, stats });
     // the datasets whose organisation was evicted come after the others, by a re-read
     const byDataset = [...records].sort((x, y) => Number(x.uri.slice(4)) - Number(y.uri.slice(4)));
-    expect(byDataset.map((r) => Object.keys(r.nodes).sort())).toEqual(
+    expect(byDataset.map((r) => [...r.nodes.keys()].sort())).toEqual(
       Array.from({ length: 40 }, (_, i) => [`ex:d${i}`, `ex:org${i}`].sort()),
     );
     expect(stats.reads).toBeGreaterThan(1);

@@ -212,24 +212,25 @@ export function recordOf(
   store: ReadonlyMap<string, GraphNode>,
   datasets: IdSet,
 ): DatasetRecord {
-  const nodes = nodeMap();
-  nodes[root.id] = root;
+  const nodes = new Map([[root.id, root]]);
   let dangling: Set<string> | undefined;
   const stack = [root];
   while (stack.length > 0) {
     const props = stack.pop()!.p;
     for (const prop in props) {
-      const wait = WAIT_PROPERTIES.has(prop);
       for (const v of props[prop]!) {
         const t = refId(v);
-        if (t === undefined || nodes[t] !== undefined || datasets.has(t)) continue;
+        if (t === undefined) continue;
         const target = store.get(t);
-        if (target !== undefined) {
-          nodes[t] = target;
-          stack.push(target);
-        } else if (wait || isBlank(t)) {
-          (dangling ??= new Set()).add(t);
+        if (target === undefined) {
+          if ((WAIT_PROPERTIES.has(prop) || isBlank(t)) && !datasets.has(t)) (dangling ??= new Set()).add(t);
+          continue;
         }
+        // the node's own id: its hash is known, the reference's (a fresh string) is not
+        const id = target.id;
+        if (nodes.has(id) || datasets.has(id)) continue;
+        nodes.set(id, target);
+        stack.push(target);
       }
     }
   }
@@ -320,14 +321,6 @@ export class HashedIds implements IdSet {
     this.slots = new Float64Array(old.length * 2);
     for (const h of old) if (h !== 0) this.insert(this.slots, h);
   }
-}
-
-/**
- * The `nodes` of a record: a prototype-less object, because its keys are unique ids (a plain
- * object would grow a new hidden class per key, several times slower) and may be any string.
- */
-export function nodeMap(): Record<string, GraphNode> {
-  return Object.create(null) as Record<string, GraphNode>;
 }
 
 /**
@@ -675,8 +668,8 @@ class FirstPass {
   }
 
   private emit(p: Pending, dangling?: string[]): void {
-    const nodes = nodeMap();
-    for (const e of p.entries) nodes[e.node.id] = e.node;
+    const nodes = new Map<string, GraphNode>();
+    for (const e of p.entries) nodes.set(e.node.id, e.node);
     const record: DatasetRecord = { uri: p.id, source: { key: this.key, index: p.index }, nodes };
     if (dangling && dangling.length > 0) {
       record.dangling = dangling.sort();

@@ -109,6 +109,6 @@ describe('readWholeObject', () => {
     const [record] = (await readWholeObject('d.json', Buffer.from(JSON.stringify(doc)), { maxBytes: MAX }))
       .records;
     expect(record!.dangling).toEqual(['_:nobody', 'https://x/dist/missing']);
-    expect(Object.keys(record!.nodes).sort()).toEqual(['_:c', 'https://x/d/3']);
+    expect([...record!.nodes.keys()].sort()).toEqual(['_:c', 'https://x/d/3']);
   });
 });

@@ -106,8 +106,8 @@ describe('DCAT-AP 2.1.1 SHACL validation (shacl-engine, official shapes)', () =>
     const a = compliant();
     const b = compliant((p) => delete p.dataset['dcterms:description']);
     b.uri = 'https://example.org/dataset/2';
-    b.nodes[b.uri] = { ...b.nodes['https://example.org/dataset/1']!, id: b.uri };
-    delete b.nodes['https://example.org/dataset/1'];
+    b.nodes.set(b.uri, { ...b.nodes.get('https://example.org/dataset/1')!, id: b.uri });
+    b.nodes.delete('https://example.org/dataset/1');
     const verdicts = await validator.validate([a, b]);
     expect(verdicts.get(a.uri)!.compliant).toBe(true);
     expect(verdicts.get(b.uri)!.compliant).toBe(false);

@@ -88,11 +88,11 @@ function blankNodeNames(record: DatasetRecord): Map<string, string> {
   const seen = new Set([record.uri]);
   while (queue.length > 0) {
     const { id, path } = queue.shift()!;
-    const node = record.nodes[id];
+    const node = record.nodes.get(id);
     if (!node) continue;
     for (const prop of Object.keys(node.p).sort()) {
       node.p[prop]!.forEach((v, k) => {
-        if (!isRef(v) || seen.has(v.id) || !record.nodes[v.id]) return;
+        if (!isRef(v) || seen.has(v.id) || !record.nodes.has(v.id)) return;
         seen.add(v.id);
         const here = `${path ? `${path}/` : ''}${prop}[${k + 1}]`;
         if (v.id.startsWith('_:')) names.set(v.id, here);
@@ -165,7 +165,7 @@ export class DcatApValidator {
     const dataset = rdfDataset.dataset();
     const owners = new Map<string, string[]>();
     for (const record of records) {
-      for (const node of Object.values(record.nodes)) {
+      for (const node of record.nodes.values()) {
         const list = owners.get(node.id);
         if (list) {
           if (!list.includes(record.uri)) list.push(record.uri);

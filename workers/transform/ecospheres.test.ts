@@ -25,8 +25,8 @@ function node(id: string, types: string | string[], props: Props = {}): GraphNod
 
 /** A record whose root is the dataset `DS` with `props`, plus the other nodes given. */
 function record(props: Props, others: GraphNode[] = [], types: string[] = ['dcat:Dataset']): DatasetRecord {
-  const nodes: Record<string, GraphNode> = { [DS]: node(DS, types, props) };
-  for (const n of others) nodes[n.id] = n;
+  const nodes = new Map([[DS, node(DS, types, props)]]);
+  for (const n of others) nodes.set(n.id, n);
   return { uri: DS, source: { key: 'dump/page-001.json', index: 0 }, nodes };
 }
 
@@ -570,7 +570,7 @@ describe('odd input never throws', () => {
       ]),
     );
 
-    const headless: DatasetRecord = { uri: DS, source: { key: 'k', index: 0 }, nodes: {} };
+    const headless: DatasetRecord = { uri: DS, source: { key: 'k', index: 0 }, nodes: new Map() };
     const { row, notes } = computeEcospheres(headless);
     expect(row.title).toBeNull();
     expect(row.filling_rate).toBe(0);

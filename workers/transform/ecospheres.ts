@@ -114,7 +114,7 @@ class Ctx {
   ) {}
 
   node(id: string): GraphNode | undefined {
-    return Object.hasOwn(this.record.nodes, id) ? this.record.nodes[id] : undefined;
+    return this.record.nodes.get(id);
   }
 
   resolve(node: GraphNode | undefined, ...props: string[]): Resolved[] {
@@ -246,9 +246,7 @@ function organisation(ctx: Ctx, root: GraphNode, column: string, ...props: strin
 /** The dataset's CatalogRecords: via foaf:isPrimaryTopicOf, or any record whose primaryTopic is the dataset. */
 function catalogRecordsOf(ctx: Ctx, root: GraphNode): GraphNode[] {
   const found = ctx.linkedNodes(root, 'isPrimaryTopicOf', 'foaf:isPrimaryTopicOf');
-  const nodes = ctx.record.nodes;
-  for (const id in nodes) {
-    const node = nodes[id]!;
+  for (const node of ctx.record.nodes.values()) {
     if (
       hasType(node, 'dcat:CatalogRecord') &&
       !found.includes(node) &&

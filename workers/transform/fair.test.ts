@@ -54,8 +54,8 @@ describe('computeFair', () => {
     const urls = fakeChecker({ [ACCESS_URL]: true, [DOWNLOAD_URL]: false });
     const record = fullRecord((p) => (p.dataset['dcterms:description'] = lit('court')));
     // a second distribution sharing the access URL
-    record.nodes['_:d2'] = node('_:d2', { 'dcat:accessURL': ref(ACCESS_URL) });
-    record.nodes[record.uri]!.p['dcat:distribution']!.push(ref('_:d2'));
+    record.nodes.set('_:d2', node('_:d2', { 'dcat:accessURL': ref(ACCESS_URL) }));
+    record.nodes.get(record.uri)!.p['dcat:distribution']!.push(ref('_:d2'));
     const { row } = await computeFair(record, { runDate: '2024-06-16', urls });
     expect(urls.calls.sort()).toEqual([ACCESS_URL, DOWNLOAD_URL].sort());
     expect(row).toMatchObject({

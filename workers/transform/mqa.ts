@@ -80,7 +80,7 @@ export function valueTexts(record: DatasetRecord, v: Value): { texts: string[]; 
     const text = v.v.trim();
     return { texts: text ? [text] : [], display: text };
   }
-  const labels = literals(record.nodes[v.id], ...LABEL_PROPS);
+  const labels = literals(record.nodes.get(v.id), ...LABEL_PROPS);
   const iri = v.id.startsWith('_:') ? [] : [v.id];
   return { texts: [...iri, ...labels], display: labels[0] ?? iri[0] ?? '' };
 }

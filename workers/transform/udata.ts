@@ -189,7 +189,7 @@ function temporalCoverage(record: DatasetRecord, root: GraphNode): boolean {
     if (dashes === 1) return /^\d{4}-\d{1,2}$/.test(text);
     return false;
   }
-  const node = record.nodes[v.id];
+  const node = record.nodes.get(v.id);
   return (
     ['schema:startDate', 'schema:endDate', 'dcat:startDate', 'dcat:endDate'].some(
       (p) => literals(node, p).length > 0,
@@ -212,7 +212,7 @@ function spatialCoverage(record: DatasetRecord, root: GraphNode): boolean {
       if (bbox.length === 4 && bbox.every((n) => n.trim() !== '' && Number.isFinite(Number(n)))) return true;
       continue;
     }
-    const node = record.nodes[v.id];
+    const node = record.nodes.get(v.id);
     for (const vs of Object.values(node?.p ?? {})) {
       for (const o of vs) {
         if (!isLiteral(o) || !o.dt || !GEOMETRY_DATATYPES.has(o.dt)) continue;
@@ -239,7 +239,7 @@ function udataFormat(record: DatasetRecord, d: GraphNode): string | undefined {
   if (!v) return undefined;
   let text: string | undefined;
   if (isLiteral(v)) text = v.v;
-  else text = literal(record.nodes[v.id], 'rdfs:label') ?? (v.id.startsWith('_:') ? undefined : v.id);
+  else text = literal(record.nodes.get(v.id), 'rdfs:label') ?? (v.id.startsWith('_:') ? undefined : v.id);
   text = text?.trim();
   if (!text) return undefined;
   if (text.startsWith(EU_FILE_TYPE)) return text.slice(EU_FILE_TYPE.length).toLowerCase();
@@ -256,7 +256,7 @@ export function computeUdata(
   const notes: string[] = [];
   const distributions = opts.distributions ?? readDistributions(record).distributions;
   // the distribution nodes readDistributions found, in the same order
-  const nodes = distributions.map((d) => record.nodes[d.id]!);
+  const nodes = distributions.map((d) => record.nodes.get(d.id)!);
 
   const first = values(root, 'dcterms:accrualPeriodicity')[0];
   const freq = first ? udataFrequency(first) : undefined;
