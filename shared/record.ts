@@ -38,7 +38,7 @@ export interface DatasetRecord {
   /**
    * The dataset node and every node it reaches (other datasets excluded), by id. A Map: the ids
    * are fresh strings from every page, and a plain object interns each key it is given or asked
-   * for, several times slower (resolving a page: 650 -> 370 us per 100 datasets).
+   * for (resolving 122 pages of 100 datasets: 350-370 ms as an object, 180-190 ms as a Map).
    */
   nodes: Map<string, GraphNode>;
   /** References the resolver could not find in the file (kept as plain IRIs). */

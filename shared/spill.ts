@@ -1,9 +1,10 @@
 /**
  * What a run spills to S3, under `RUNS_PREFIX` in the dump's bucket, one folder per run
  * (`runs/run<id>-<token>/`): the resolved chunks extract streams out of a huge object
- * (`o<object>c<chunk>.records.json.gz`: a JSON array of records, see {@link writeRecordChunk}), and load batches too large to cross Redis
- * (`o<object>c<chunk>.copy.gz`). A run's folder is deleted once the run is published, and by
- * retention once a failed run is old (see {@link purgeSpills}).
+ * (`o<object>c<chunk>.records.json.gz`: a JSON array of records, see {@link writeRecordChunk}),
+ * and load batches too large to cross Redis (`o<object>c<chunk>.copy.gz`). A run's folder is
+ * deleted once the run is published, and by retention once a failed run is old (see
+ * {@link purgeSpills}).
  */
 import { promisify } from 'node:util';
 import { deflateRawSync, gunzipSync, gzip, gzipSync, inflateRawSync } from 'node:zlib';

@@ -226,7 +226,7 @@ export function recordOf(
           if ((WAIT_PROPERTIES.has(prop) || isBlank(t)) && !datasets.has(t)) (dangling ??= new Set()).add(t);
           continue;
         }
-        // the node's own id: its hash is known, the reference's (a fresh string) is not
+        // by the node's own id, the very string the Map holds: a hit compares no characters
         const id = target.id;
         if (nodes.has(id) || datasets.has(id)) continue;
         nodes.set(id, target);
