@@ -55,18 +55,12 @@ interface SpilledRecord extends Omit<DatasetRecord, 'nodes'> {
   nodes: GraphNode[] | Record<string, GraphNode>;
 }
 
-const spilled = (r: DatasetRecord): SpilledRecord => {
-  const out: SpilledRecord = { uri: r.uri, source: r.source, nodes: [...r.nodes.values()] };
-  if (r.dangling) out.dangling = r.dangling;
-  return out;
-};
+const spilled = (r: DatasetRecord): SpilledRecord => ({ ...r, nodes: [...r.nodes.values()] });
 
 /** A spilled record back: nodes as an array, or keyed by id as earlier versions wrote them. */
 function unspilled(r: SpilledRecord): DatasetRecord {
   const nodes = Array.isArray(r.nodes) ? r.nodes : Object.values(r.nodes);
-  const out: DatasetRecord = { uri: r.uri, source: r.source, nodes: new Map(nodes.map((n) => [n.id, n])) };
-  if (r.dangling) out.dangling = r.dangling;
-  return out;
+  return { ...r, nodes: new Map(nodes.map((n) => [n.id, n])) };
 }
 
 /**
