@@ -73,6 +73,14 @@ export const configSchema = z.object({
   MAX_VALUE_BYTES: int(1024 * 1024, 1024, 256 * 1024 * 1024),
   /** Datasets per transform job of a spilled (huge) object. */
   CHUNK_SIZE: int(100, 1, 10_000),
+  /**
+   * References one transform job names at most: consecutive whole objects of the listing (up to
+   * TRANSFORM_BATCH_BYTES in all), or spilled chunks of one huge object. Its rows go to load as one
+   * batch: fewer jobs and fewer, larger COPY transactions. 1: one job per object or chunk.
+   */
+  TRANSFORM_BATCH_SOURCES: int(4, 1, 256),
+  /** Bytes (decompressed) of the whole objects one transform job reads at most; one object always fits. */
+  TRANSFORM_BATCH_BYTES: int(8 * 1024 * 1024, 1024, 512 * 1024 * 1024),
   /** Backpressure: extract waits while this many transform/load jobs of the run are pending. */
   MAX_PENDING_CHUNKS: int(16, 1, 10_000),
   EXTRACT_CONCURRENCY: int(1, 1, 64),

@@ -49,7 +49,7 @@ export const transformSource = z.discriminatedUnion('kind', [
 ]);
 export type TransformSource = z.infer<typeof transformSource>;
 
-/** Transform: one reference (never the records themselves) of one run. */
+/** Transform: references (never the records themselves) of one run: one, or a few in a row. */
 export const transformPayload = z.object({
   runId,
   /** The run's token (etl_runs.token): part of the load job's id. */
@@ -59,6 +59,11 @@ export const transformPayload = z.object({
   /** The run's scheduled date (YYYY-MM-DD, Europe/Paris): time-dependent scores use it, not the clock. */
   runDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
   source: transformSource,
+  /**
+   * Further references of the same batch, read in order after `source` (TRANSFORM_BATCH_SOURCES):
+   * the next whole objects of the listing, or the next spilled chunks of the same object.
+   */
+  more: z.array(transformSource).max(255).optional(),
   /**
    * Set by a failed attempt on bad input: the operator may fix the object in place, so the retry
    * reads its current version (whatever its ETag) instead of refusing it.
@@ -78,8 +83,10 @@ export const loadPayload = z
   .object({
     runId,
     batch: batchKey,
-    /** Position of the batch's object in the run's listing (progress: objects read). */
+    /** Position of the batch's (first) object in the run's listing (progress: objects read). */
     object: z.number().int().nonnegative().optional(),
+    /** Objects of the listing the batch read whole, `object` and those after it (default 1). */
+    objects: z.number().int().positive().max(256).optional(),
     /** Lines in the COPY text. */
     datasets: z.number().int().nonnegative().max(100_000),
     copy: z.string().optional(),

@@ -70,7 +70,7 @@ export const RUN_SELECT = `SELECT r.id, r.status, r.trigger, r.job_key, r.prefix
   r.error, r.failed_job, r.purged_at
 FROM etl_runs r
 LEFT JOIN LATERAL (
-  SELECT count(*)::int AS n, sum(rows)::int AS rows, count(DISTINCT object_index)::int AS objects,
+  SELECT count(*)::int AS n, sum(rows)::int AS rows, (count(DISTINCT object_index) + coalesce(sum(object_count - 1), 0))::int AS objects,
     ${batchNotes('r.id')} AS notes
   FROM etl_batches WHERE run_id = r.id
 ) b ON r.status <> 'published'`;

@@ -80,16 +80,23 @@ describe('data path v2', () => {
     expect(run.duplicates).toBe(5);
     expect(run.datasets).toBe(240);
     expect(run.objects_read).toBe(6);
+    // TRANSFORM_BATCH_SOURCES (4): the first four pages are one batch, the last two another
+    expect(run.batches).toBe(2);
     const jobs = await deps.queues.transform.getJobs(['completed']);
     const mine = jobs.filter((j) => (j.data as TransformPayload).runId === run.id);
-    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.map((j) => (j.data as TransformPayload).batch).sort()).toEqual(['o0c0', 'o4c0']);
+    const named: string[] = [];
     for (const j of mine) {
       const data = j.data as TransformPayload;
-      expect(data.source.kind).toBe('object');
-      expect(data.source.object.key).toMatch(/^paged\//);
-      expect(data.source.object.etag).not.toBe('');
-      expect(JSON.stringify(data).length).toBeLessThan(1_000);
+      for (const source of [data.source, ...(data.more ?? [])]) {
+        expect(source.kind).toBe('object');
+        expect(source.object.key).toMatch(/^paged\//);
+        expect(source.object.etag).not.toBe('');
+        named.push(source.object.key);
+      }
+      expect(JSON.stringify(data).length).toBeLessThan(2_000);
     }
+    expect(named.sort()).toEqual((await keysUnder('paged/')).sort());
     paged = await rowsOf(run.id);
     expect(paged.size).toBe(240);
   });
@@ -100,10 +107,40 @@ describe('data path v2', () => {
     const gz = await runToEnd('gz/');
     const single = await runToEnd('single/');
     expect([gz.status, single.status]).toEqual(['published', 'published']);
-    // the single file is over WHOLE_OBJECT_MAX_BYTES: streamed by extract, spilled in 40-dataset chunks
-    expect(single.batches).toBe(6);
+    // the single file is over WHOLE_OBJECT_MAX_BYTES: streamed by extract, spilled in 6 chunks of 40
+    // datasets, four chunks a transform job
+    expect(single.batches).toBe(2);
+    expect(single.objects_read).toBe(1);
     expect(await rowsOf(gz.id)).toEqual(paged);
     expect(await rowsOf(single.id)).toEqual(paged);
+  });
+
+  it('a transform job reads consecutive whole objects up to TRANSFORM_BATCH_BYTES', async () => {
+    const sizes: number[] = [];
+    for await (const o of listObjects(ctx.s3, ctx.config.S3_BUCKET, 'paged/')) sizes.push(o.Size!);
+    const config = deps.config as { TRANSFORM_BATCH_BYTES: number };
+    const saved = config.TRANSFORM_BATCH_BYTES;
+    // room for two pages a job, not three
+    config.TRANSFORM_BATCH_BYTES = Math.max(...sizes) * 2 + 1;
+    try {
+      expect(Math.min(...sizes) * 3).toBeGreaterThan(config.TRANSFORM_BATCH_BYTES);
+      const run = await runToEnd('paged/');
+      expect(run.status).toBe('published');
+      expect(run.batches).toBe(3);
+      expect(run.objects_read).toBe(6);
+      expect(await rowsOf(run.id)).toEqual(paged);
+      const { rows } = await ctx.pool.query<{ batch: string; object_index: number; object_count: number }>(
+        'SELECT batch, object_index, object_count FROM etl_batches WHERE run_id = $1 ORDER BY object_index',
+        [run.id],
+      );
+      expect(rows).toEqual([
+        { batch: 'o0c0', object_index: 0, object_count: 2 },
+        { batch: 'o2c0', object_index: 2, object_count: 2 },
+        { batch: 'o4c0', object_index: 4, object_count: 2 },
+      ]);
+    } finally {
+      config.TRANSFORM_BATCH_BYTES = saved;
+    }
   });
 
   it('a run in flight across a migration that adds columns still publishes (its staging table gets them)', async () => {
@@ -368,7 +405,9 @@ describe('a transform worker killed mid-run', () => {
       expect(run.status).toBe('published');
       expect(run.datasets).toBe(summary.datasets);
       expect(run.duplicates).toBe(summary.datasetNodes - summary.datasets);
-      expect(run.loaded_batches).toBe(40);
+      // 40 pages, TRANSFORM_BATCH_SOURCES a job
+      expect(run.loaded_batches).toBe(Math.ceil(40 / ctx.config.TRANSFORM_BATCH_SOURCES));
+      expect(run.objects_read).toBe(40);
       const { rows } = await ctx.pool.query<{ n: number; d: number }>(
         'SELECT count(*)::int AS n, count(DISTINCT dataset_uri)::int AS d FROM dataset_quality WHERE run_id = $1',
         [runId],

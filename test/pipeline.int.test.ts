@@ -126,7 +126,8 @@ describe('ETL pipeline', () => {
   it('a batch that crashes before commit is retried without duplicating or losing rows', async () => {
     const opts: GenOptions = { datasets: 200, pages: 2, seed: 5 };
     const summary = await seed('crash/', opts);
-    faults.crashAfterCopy = 'o1c0';
+    // both pages are one batch (TRANSFORM_BATCH_SOURCES): its load crashes after its COPY
+    faults.crashAfterCopy = 'o0c0';
     const run = await runToEnd('crash/');
     expect(faults.crashAfterCopy).toBeUndefined(); // the fault fired
     expect(run.status).toBe('published');
@@ -180,7 +181,8 @@ describe('ETL pipeline', () => {
     await ctx.s3.send(
       new PutObjectCommand({ Bucket: ctx.config.S3_BUCKET, Key: keys[1], Body: files[1]!.body as Buffer }),
     );
-    expect(run.failed_job).toBe(jobIds.transform(run, 'o1c0'));
+    // the three pages are one transform batch (TRANSFORM_BATCH_SOURCES), named after its first page
+    expect(run.failed_job).toBe(jobIds.transform(run, 'o0c0'));
     await retryFailedStep(deps, run.failed_job!);
     // the step is done; the run publishes when its last batch is loaded
     const retried = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
@@ -258,7 +260,10 @@ describe('ETL pipeline', () => {
     expect(maxPending).toBeLessThanOrEqual(ctx.config.MAX_PENDING_CHUNKS + ctx.config.TRANSFORM_CONCURRENCY);
     expect(run.status).toBe('published');
     expect(run.datasets).toBe(summary.datasets);
-    expect(run.batches).toBe(Math.ceil(summary.datasets / 50));
+    // chunks of CHUNK_SIZE (50) datasets, TRANSFORM_BATCH_SOURCES chunks a transform job
+    expect(run.batches).toBe(
+      Math.ceil(Math.ceil(summary.datasets / 50) / ctx.config.TRANSFORM_BATCH_SOURCES),
+    );
   });
 
   it('a gzip object whose key does not say so is still read (magic bytes)', async () => {

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dateInZone } from '../../shared/dates.js';
-import type { DumpObjectRef, ExtractPayload, RunRef } from '../../shared/queues.js';
+import type { DumpObjectRef, ExtractPayload, RunRef, TransformSource } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
 import {
   createRun,
@@ -31,6 +31,11 @@ interface Checkpoint {
   batches?: number;
   /** sha1 of the object keys listed by the first attempt: batch keys are positions in that list. */
   listing?: string;
+  /**
+   * TRANSFORM_BATCH_SOURCES and TRANSFORM_BATCH_BYTES of the first attempt: a retry groups the
+   * references the same way (same batches, same job ids), whatever the configuration now says.
+   */
+  group?: { sources: number; bytes: number };
 }
 
 export interface ExtractProgress {
@@ -163,9 +168,15 @@ export async function runExtract(
         `the objects under ${where} changed since run ${runId} started (added or removed keys): enqueue a new run`,
       );
     }
-    const saveCheckpoint = (c: Checkpoint) =>
-      ctx.saveData({ ...(ctx.data as object), ...payload, runId, checkpoint: c });
-    if (checkpoint.listing === undefined) await saveCheckpoint({ objectsDone: 0, batches: 0, listing });
+    // a checkpoint without `group` was written by a version that enqueued one job per reference
+    const group =
+      checkpoint.group ??
+      (checkpoint.listing !== undefined
+        ? { sources: 1, bytes: config.TRANSFORM_BATCH_BYTES }
+        : { sources: config.TRANSFORM_BATCH_SOURCES, bytes: config.TRANSFORM_BATCH_BYTES });
+    const saveCheckpoint = (c: Omit<Checkpoint, 'listing' | 'group'>) =>
+      ctx.saveData({ ...(ctx.data as object), ...payload, runId, checkpoint: { ...c, listing, group } });
+    if (checkpoint.listing === undefined) await saveCheckpoint({ objectsDone: 0, batches: 0 });
     const totalBytes = objects.reduce((a, o) => a + o.size, 0);
     await markListed(pool, runId, { objects: objects.length, bytes: totalBytes });
     const progress: ExtractProgress = {
@@ -187,34 +198,56 @@ export async function runExtract(
     };
 
     const room = new Room(deps, config.MAX_PENDING_CHUNKS, ctx.signal);
+    // consecutive whole objects go to one transform job, up to group.sources and group.bytes; the
+    // checkpoint moves once their job is enqueued, so that a retry forms the same group again
+    let pending: DumpObjectRef[] = [];
+    let pendingBytes = 0;
+    const enqueuePending = async () => {
+      if (pending.length === 0) return;
+      const [first, ...rest] = pending;
+      await room.take();
+      const batch = `o${first!.index}c0`;
+      await enqueueNext(deps, 'extract', run, batch, {
+        runId,
+        runToken: run.token,
+        batch,
+        runDate,
+        source: { kind: 'object', object: first! },
+        ...(rest.length > 0 ? { more: rest.map((object) => ({ kind: 'object' as const, object })) } : {}),
+      });
+      progress.batches++;
+      progress.objects += pending.length;
+      progress.bytes += pending.reduce((a, o) => a + o.size, 0);
+      await saveCheckpoint({
+        objectsDone: pending[pending.length - 1]!.index + 1,
+        batches: progress.batches,
+      });
+      pending = [];
+      pendingBytes = 0;
+    };
     for (let index = checkpoint.objectsDone; index < objects.length; index++) {
       const object: DumpObjectRef = { ...objects[index]!, index };
       const size = await decompressedSize(deps, object.key, object.size);
       if (size <= config.WHOLE_OBJECT_MAX_BYTES) {
-        await room.take();
-        const batch = `o${index}c0`;
-        await enqueueNext(deps, 'extract', run, batch, {
-          runId,
-          runToken: run.token,
-          batch,
-          runDate,
-          source: { kind: 'object', object },
-        });
-        progress.batches++;
-        progress.bytes += object.size;
+        if (pending.length >= group.sources || (pending.length > 0 && pendingBytes + size > group.bytes))
+          await enqueuePending();
+        pending.push(object);
+        pendingBytes += size;
       } else {
+        await enqueuePending();
         const started = Date.now();
-        const chunks = await streamObject(deps, room, run, runDate, object, progress, report);
+        const chunks = await streamObject(deps, room, run, runDate, object, group.sources, progress, report);
         progress.streamed++;
         if (chunks === 0) notes[`object_without_datasets:${object.key.slice(-200)}`] = 1;
         await ctx.log(
           `${object.key}: ${object.size} bytes, over WHOLE_OBJECT_MAX_BYTES: streamed into ${chunks} spilled chunks in ${Date.now() - started} ms`,
         );
+        progress.objects++;
+        await saveCheckpoint({ objectsDone: index + 1, batches: progress.batches });
       }
-      progress.objects++;
-      await saveCheckpoint({ objectsDone: index + 1, batches: progress.batches, listing });
       await report();
     }
+    await enqueuePending();
     await report(true);
 
     await markExtracted(pool, runId, {
@@ -239,9 +272,9 @@ export async function runExtract(
 
 /**
  * Streams one huge object through the bounded resolver and spills its datasets in chunks of
- * CHUNK_SIZE (one gzipped JSON array each, under the run's folder), one transform job per chunk. A retry
- * streams the object again from its start: chunks come out the same, so their keys and job ids do
- * too, and what was already enqueued is not enqueued twice.
+ * CHUNK_SIZE (one gzipped JSON array each, under the run's folder); each transform job names up
+ * to `perJob` chunks in a row. A retry streams the object again from its start: chunks come out
+ * the same, so their keys and job ids do too, and what was already enqueued is not enqueued twice.
  */
 async function streamObject(
   deps: WorkerDeps,
@@ -249,24 +282,35 @@ async function streamObject(
   run: RunRef,
   runDate: string,
   object: DumpObjectRef,
+  perJob: number,
   progress: ExtractProgress,
   report: () => Promise<void>,
 ): Promise<number> {
   const { config, s3 } = deps;
   let chunk: DatasetRecord[] = [];
   let chunkNo = 0;
-  const spill = async (batch: string, records: DatasetRecord[]) => {
+  // chunks written whose job is not enqueued yet (fewer than perJob)
+  let written: { batch: string; source: Extract<TransformSource, { kind: 'spill' }> }[] = [];
+  const enqueueWritten = async () => {
+    if (written.length === 0) return;
+    const [first, ...rest] = written;
+    written = [];
     await room.take();
-    const key = recordChunkKey(config, run, batch);
-    await writeRecordChunk(s3, config, key, records);
-    await enqueueNext(deps, 'extract', run, batch, {
+    await enqueueNext(deps, 'extract', run, first!.batch, {
       runId: run.id,
       runToken: run.token,
-      batch,
+      batch: first!.batch,
       runDate,
-      source: { kind: 'spill', object, key, datasets: records.length },
+      source: first!.source,
+      ...(rest.length > 0 ? { more: rest.map((w) => w.source) } : {}),
     });
     progress.batches++;
+  };
+  const spill = async (batch: string, records: DatasetRecord[]) => {
+    const key = recordChunkKey(config, run, batch);
+    await writeRecordChunk(s3, config, key, records);
+    written.push({ batch, source: { kind: 'spill', object, key, datasets: records.length } });
+    if (written.length >= perJob) await enqueueWritten();
   };
   // one chunk is compressed and written while the next one is resolved: chunks still go out one
   // at a time, in order (the same keys and job ids on a retry)
@@ -309,5 +353,6 @@ async function streamObject(
     await inFlight;
   }
   await drain();
+  await enqueueWritten();
   return chunkNo;
 }

@@ -26,7 +26,7 @@ export interface LoadResult {
 }
 
 /**
- * Load: COPYs one batch into the run's staging table and records the batch (its rows, object and
+ * Load: COPYs one batch into the run's staging table and records the batch (its rows, objects and
  * notes) in `etl_batches`, in one transaction. The batch key is the idempotency key: a retried or
  * duplicated batch writes nothing. Loads never update the run's row, so concurrent loads never
  * wait on one lock; the load that completes the run publishes it.
@@ -46,13 +46,15 @@ export async function runLoad(payload: LoadPayload, deps: WorkerDeps, ctx: StepC
           : payload.copy!;
     const skipped = await withTransaction(pool, async (client) => {
       const claimed = await client.query(
-        `INSERT INTO etl_batches (run_id, batch, rows, object_index, notes) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO etl_batches (run_id, batch, rows, object_index, object_count, notes)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (run_id, batch) DO NOTHING RETURNING batch`,
         [
           payload.runId,
           payload.batch,
           payload.datasets,
           payload.object ?? null,
+          payload.objects ?? 1,
           JSON.stringify(payload.notes),
         ],
       );

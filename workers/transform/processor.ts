@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import { ECOSPHERES_COLUMNS, QUALITY_COLUMNS, type QualityRow } from '../../shared/columns.js';
-import type { LoadPayload, RunRef, TransformPayload } from '../../shared/queues.js';
+import type { LoadPayload, RunRef, TransformPayload, TransformSource } from '../../shared/queues.js';
 import type { DatasetRecord } from '../../shared/record.js';
 import { markRunning } from '../../shared/runs.js';
 import { getObjectBytes, ObjectChangedError } from '../../shared/s3.js';
@@ -63,19 +63,19 @@ export interface TransformResult {
   spilled: boolean;
 }
 
-/** The records a transform job names: a whole object of the dump, read and resolved here, or a spilled chunk. */
+/** The records one reference names: a whole object of the dump, read and resolved here, or a spilled chunk. */
 async function readRecords(
-  payload: TransformPayload,
+  source: TransformSource,
+  acceptNewVersion: boolean,
   deps: WorkerDeps,
   notes: Record<string, number>,
 ): Promise<DatasetRecord[]> {
   const { config, s3 } = deps;
-  const { source } = payload;
   if (source.kind === 'spill') return readRecordChunk(s3, config, source.key);
   const { object } = source;
   const stored = await getObjectBytes(s3, config.S3_BUCKET, object.key, {
     // a retry after bad input reads the version the operator fixed in place
-    ...(payload.acceptNewVersion ? {} : { etag: object.etag }),
+    ...(acceptNewVersion ? {} : { etag: object.etag }),
     maxBytes: config.WHOLE_OBJECT_MAX_BYTES,
   });
   const read = await readWholeObject(object.key, stored, { maxBytes: config.WHOLE_OBJECT_MAX_BYTES });
@@ -124,6 +124,13 @@ async function validateDcatAp(
   return verdicts;
 }
 
+/** The objects (or the chunks of one object) a batch read, for its log line. */
+function describeSources(sources: TransformSource[], keys: string[]): string {
+  if (sources.length === 1) return keys[0]!;
+  if (sources[0]!.kind === 'spill') return `${keys[0]!} (${sources.length} spilled chunks)`;
+  return `${sources.length} objects (${keys[0]!} to ${keys[keys.length - 1]!})`;
+}
+
 /**
  * Transform: reads what the job names (never records carried through Redis), computes the
  * indicators of its datasets, encodes them as COPY text and hands them to load.
@@ -136,44 +143,52 @@ export async function runTransform(
 ): Promise<TransformResult> {
   const started = Date.now();
   const run: RunRef = { id: payload.runId, token: payload.runToken };
-  const objectKey = payload.source.object.key;
+  const sources = [payload.source, ...(payload.more ?? [])];
+  const objectKeys = sources.map((s) => s.object.key);
+  const objects = new Set(sources.map((s) => s.object.index)).size;
   try {
     await deps.hooks?.beforeTransform?.(payload);
     await markRunning(deps.pool, payload.runId, ctx.jobId);
     const notes: Record<string, number> = {};
-    const records = await readRecords(payload, deps, notes);
-    const readMs = Date.now() - started;
     const rows: QualityRow[] = [];
     const repaired: string[] = [];
     const limits = { maxValueBytes: deps.config.MAX_VALUE_BYTES };
     const fairCtx = { ...fair, runDate: payload.runDate };
-    const shacl = await validateDcatAp(records, deps, notes);
-    for (const record of records) {
-      let result;
-      try {
-        const dcatAp = shacl?.get(record.uri);
-        result = await computeRow(record, dcatAp ? { ...fairCtx, dcatAp } : fairCtx);
-      } catch (err) {
-        throw new Error(
-          `dataset ${record.uri} (${record.source.key}, @graph element ${record.source.index}): ${(err as Error).message}`,
-          { cause: err },
-        );
+    let readMs = 0;
+    // one reference at a time: the records of one object or chunk in memory, the rows of all
+    for (const source of sources) {
+      const reading = Date.now();
+      const records = await readRecords(source, payload.acceptNewVersion === true, deps, notes);
+      readMs += Date.now() - reading;
+      const shacl = await validateDcatAp(records, deps, notes);
+      for (const record of records) {
+        let result;
+        try {
+          const dcatAp = shacl?.get(record.uri);
+          result = await computeRow(record, dcatAp ? { ...fairCtx, dcatAp } : fairCtx);
+        } catch (err) {
+          throw new Error(
+            `dataset ${record.uri} (${record.source.key}, @graph element ${record.source.index}): ${(err as Error).message}`,
+            { cause: err },
+          );
+        }
+        result.row.source_object = source.object.index;
+        result.row.source_element = record.source.index;
+        const repairs = sanitizeRow(result.row, limits);
+        if (repairs.length > 0) {
+          repaired.push(record.uri);
+          result.notes.push(...repairs);
+        }
+        rows.push(result.row);
+        for (const note of result.notes) notes[note] = (notes[note] ?? 0) + 1;
       }
-      result.row.source_object = payload.source.object.index;
-      result.row.source_element = record.source.index;
-      const repairs = sanitizeRow(result.row, limits);
-      if (repairs.length > 0) {
-        repaired.push(record.uri);
-        result.notes.push(...repairs);
-      }
-      rows.push(result.row);
-      for (const note of result.notes) notes[note] = (notes[note] ?? 0) + 1;
     }
     const copy = encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS);
     const load: LoadPayload = {
       runId: payload.runId,
       batch: payload.batch,
       object: payload.source.object.index,
+      ...(objects > 1 ? { objects } : {}),
       datasets: rows.length,
       notes,
     };
@@ -195,7 +210,7 @@ export async function runTransform(
       .map(([k, n]) => `${k}=${n}`)
       .join(', ');
     await ctx.log(
-      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${objectKey} read in ${readMs} ms, scored in ${Date.now() - started - readMs} ms${spilled ? ' (COPY text spilled)' : ''}${counted ? `; notes: ${counted}` : ''}`,
+      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${describeSources(sources, objectKeys)} read in ${readMs} ms, scored in ${Date.now() - started - readMs} ms${spilled ? ' (COPY text spilled)' : ''}${counted ? `; notes: ${counted}` : ''}`,
     );
     return { runId: payload.runId, batch: payload.batch, datasets: rows.length, spilled };
   } catch (caught) {
