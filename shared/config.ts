@@ -78,7 +78,7 @@ export const configSchema = z.object({
    * TRANSFORM_BATCH_BYTES in all), or spilled chunks of one huge object. Its rows go to load as one
    * batch: fewer jobs and fewer, larger COPY transactions. 1: one job per object or chunk.
    */
-  TRANSFORM_BATCH_SOURCES: int(4, 1, 256),
+  TRANSFORM_BATCH_SOURCES: int(8, 1, 256),
   /** Bytes (decompressed) of the whole objects one transform job reads at most; one object always fits. */
   TRANSFORM_BATCH_BYTES: int(8 * 1024 * 1024, 1024, 512 * 1024 * 1024),
   /** Backpressure: extract waits while this many transform/load jobs of the run are pending. */

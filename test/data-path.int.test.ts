@@ -31,7 +31,11 @@ const faults: { beforeTransform?: (p: TransformPayload) => Promise<void> } = {};
 
 beforeAll(async () => {
   // objects up to 1 MiB are read whole; the single files below are streamed and spilled
-  ctx = await createTestContext({ CHUNK_SIZE: '40', WHOLE_OBJECT_MAX_BYTES: '1048576' });
+  ctx = await createTestContext({
+    CHUNK_SIZE: '40',
+    WHOLE_OBJECT_MAX_BYTES: '1048576',
+    TRANSFORM_BATCH_SOURCES: '4',
+  });
   const hooks: WorkerDeps['hooks'] = {
     beforeTransform: async (p) => {
       const fault = faults.beforeTransform;
