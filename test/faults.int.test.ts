@@ -174,6 +174,8 @@ describe('stopping a worker', () => {
         ...ctx.config,
         QUEUE_PREFIX: `${ctx.config.QUEUE_PREFIX}-stop`,
         MAX_PENDING_CHUNKS: 1,
+        // one transform job per page: the second one waits for room
+        TRANSFORM_BATCH_SOURCES: 1,
       };
       await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'stop/', { datasets: 60, pages: 6, seed: 79 });
       const lone = await buildWorkerDeps(config);

@@ -71,7 +71,13 @@ async function waitForRunState(
       });
 
     beforeAll(async () => {
-      ctx = await createTestContext({ CHUNK_SIZE: '20', BOARD_USER: USER, BOARD_PASSWORD: PASSWORD });
+      // one transform job (and load batch) per page: one batch fails while the other loads
+      ctx = await createTestContext({
+        CHUNK_SIZE: '20',
+        TRANSFORM_BATCH_SOURCES: '1',
+        BOARD_USER: USER,
+        BOARD_PASSWORD: PASSWORD,
+      });
       deps = await buildWorkerDeps(ctx.config, {
         // the first load batch fails at once (no retries) while the fault is armed
         beforeLoad: (payload) => {
