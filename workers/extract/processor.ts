@@ -204,17 +204,14 @@ export async function runExtract(
     let pendingBytes = 0;
     const enqueuePending = async () => {
       if (pending.length === 0) return;
-      const [first, ...rest] = pending;
-      await room.take();
-      const batch = `o${first!.index}c0`;
-      await enqueueNext(deps, 'extract', run, batch, {
-        runId,
-        runToken: run.token,
-        batch,
+      await enqueueBatch(
+        deps,
+        room,
+        run,
         runDate,
-        source: { kind: 'object', object: first! },
-        ...(rest.length > 0 ? { more: rest.map((object) => ({ kind: 'object' as const, object })) } : {}),
-      });
+        `o${pending[0]!.index}c0`,
+        pending.map((object) => ({ kind: 'object', object })),
+      );
       progress.batches++;
       progress.objects += pending.length;
       progress.bytes += pending.reduce((a, o) => a + o.size, 0);
@@ -271,6 +268,30 @@ export async function runExtract(
 }
 
 /**
+ * Enqueues one transform job naming `sources` (consecutive whole objects, or chunks of one object)
+ * once the pipeline has room for it; the batch is named after the first source.
+ */
+async function enqueueBatch(
+  deps: WorkerDeps,
+  room: Room,
+  run: RunRef,
+  runDate: string,
+  batch: string,
+  sources: TransformSource[],
+): Promise<void> {
+  const [source, ...more] = sources;
+  await room.take();
+  await enqueueNext(deps, 'extract', run, batch, {
+    runId: run.id,
+    runToken: run.token,
+    batch,
+    runDate,
+    source: source!,
+    ...(more.length > 0 ? { more } : {}),
+  });
+}
+
+/**
  * Streams one huge object through the bounded resolver and spills its datasets in chunks of
  * CHUNK_SIZE (one gzipped JSON array each, under the run's folder); each transform job names up
  * to `perJob` chunks in a row. A retry streams the object again from its start: chunks come out
@@ -293,17 +314,10 @@ async function streamObject(
   let written: { batch: string; source: Extract<TransformSource, { kind: 'spill' }> }[] = [];
   const enqueueWritten = async () => {
     if (written.length === 0) return;
-    const [first, ...rest] = written;
+    const batch = written[0]!.batch;
+    const sources = written.map((w) => w.source);
     written = [];
-    await room.take();
-    await enqueueNext(deps, 'extract', run, first!.batch, {
-      runId: run.id,
-      runToken: run.token,
-      batch: first!.batch,
-      runDate,
-      source: first!.source,
-      ...(rest.length > 0 ? { more: rest.map((w) => w.source) } : {}),
-    });
+    await enqueueBatch(deps, room, run, runDate, batch, sources);
     progress.batches++;
   };
   const spill = async (batch: string, records: DatasetRecord[]) => {

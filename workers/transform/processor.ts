@@ -125,7 +125,8 @@ async function validateDcatAp(
 }
 
 /** The objects (or the chunks of one object) a batch read, for its log line. */
-function describeSources(sources: TransformSource[], keys: string[]): string {
+function describeSources(sources: TransformSource[]): string {
+  const keys = sources.map((s) => s.object.key);
   if (sources.length === 1) return keys[0]!;
   if (sources[0]!.kind === 'spill') return `${keys[0]!} (${sources.length} spilled chunks)`;
   return `${sources.length} objects (${keys[0]!} to ${keys[keys.length - 1]!})`;
@@ -144,7 +145,6 @@ export async function runTransform(
   const started = Date.now();
   const run: RunRef = { id: payload.runId, token: payload.runToken };
   const sources = [payload.source, ...(payload.more ?? [])];
-  const objectKeys = sources.map((s) => s.object.key);
   const objects = new Set(sources.map((s) => s.object.index)).size;
   try {
     await deps.hooks?.beforeTransform?.(payload);
@@ -210,7 +210,7 @@ export async function runTransform(
       .map(([k, n]) => `${k}=${n}`)
       .join(', ');
     await ctx.log(
-      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${describeSources(sources, objectKeys)} read in ${readMs} ms, scored in ${Date.now() - started - readMs} ms${spilled ? ' (COPY text spilled)' : ''}${counted ? `; notes: ${counted}` : ''}`,
+      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${describeSources(sources)} read in ${readMs} ms, scored in ${Date.now() - started - readMs} ms${spilled ? ' (COPY text spilled)' : ''}${counted ? `; notes: ${counted}` : ''}`,
     );
     return { runId: payload.runId, batch: payload.batch, datasets: rows.length, spilled };
   } catch (caught) {
