@@ -1,7 +1,8 @@
 /**
  * What a run spills to S3, under `RUNS_PREFIX` in the dump's bucket, one folder per run
  * (`runs/run<id>-<token>/`): the resolved chunks extract streams out of a huge object
- * (`o<object>c<chunk>.records.json.gz`: a JSON array of records, see {@link writeRecordChunk}),
+ * (`o<object>c<chunk>.records.json.gz`: the records' element texts or their places in the object,
+ * see workers/dump/element-chunk.ts),
  * and load batches too large to cross Redis (`o<object>c<chunk>.copy.gz`). A run's folder is
  * deleted once the run is published, and by retention once a failed run is old (see
  * {@link purgeSpills}).
@@ -28,7 +29,10 @@ export const recordChunkKey = (config: SpillConfig, run: RunRef, batch: string) 
 export const copyBatchKey = (config: SpillConfig, run: RunRef, batch: string) =>
   `${runFolder(config, run)}${batch}.copy.gz`;
 
-/** Thrown when a spilled object a job names is gone (deleted by hand, or by retention). */
+/**
+ * Thrown when a spilled object a job names is gone (deleted by hand, or by retention), or no
+ * longer matches the object it was spilled from (rewritten since): only a new run can help.
+ */
 export class SpillMissingError extends Error {
   override readonly name = 'SpillMissingError';
 }
@@ -50,46 +54,41 @@ async function readSpill(s3: S3Client, config: SpillConfig, key: string): Promis
 
 const gzipAsync = promisify(gzip);
 
-/** A record as spilled: its nodes as an array (each node carries its id). */
+/**
+ * Writes one chunk spilled from a huge object (its text: see workers/dump/element-chunk.ts),
+ * gzipped (level 1) on libuv's thread pool, off the thread that streams and resolves the object.
+ */
+export async function writeSpilledChunk(
+  s3: S3Client,
+  config: SpillConfig,
+  key: string,
+  text: string,
+): Promise<number> {
+  const body = await gzipAsync(text, { level: 1 });
+  await putObject(s3, config.S3_BUCKET, key, body);
+  return body.length;
+}
+
+/** The text of a spilled chunk. */
+export async function readSpilledChunk(s3: S3Client, config: SpillConfig, key: string): Promise<string> {
+  return (await readSpill(s3, config, key)).toString('utf8');
+}
+
+/** A record as earlier versions spilled it: its nodes as an array, or keyed by id. */
 interface SpilledRecord extends Omit<DatasetRecord, 'nodes'> {
   nodes: GraphNode[] | Record<string, GraphNode>;
 }
 
-const spilled = (r: DatasetRecord): SpilledRecord => ({ ...r, nodes: [...r.nodes.values()] });
-
-/** A spilled record back: nodes as an array, or keyed by id as earlier versions wrote them. */
 function unspilled(r: SpilledRecord): DatasetRecord {
   const nodes = Array.isArray(r.nodes) ? r.nodes : Object.values(r.nodes);
   return { ...r, nodes: new Map(nodes.map((n) => [n.id, n])) };
 }
 
 /**
- * Writes one chunk of resolved records as one gzipped JSON array. One JSON.stringify of the whole
- * chunk: a string per record joined into lines cost 70% more, and the garbage of the pieces more
- * still (one huge object: 11.3 -> 8.4 s to resolve and serialise). The compression runs on libuv's
- * thread pool, off the thread that streams and resolves the huge object.
+ * The records of a chunk as earlier versions spilled them (a run in flight over an upgrade): a
+ * JSON array of whole records, or JSON lines.
  */
-export async function writeRecordChunk(
-  s3: S3Client,
-  config: SpillConfig,
-  key: string,
-  records: readonly DatasetRecord[],
-): Promise<number> {
-  const body = await gzipAsync(JSON.stringify(records.map(spilled)), { level: 1 });
-  await putObject(s3, config.S3_BUCKET, key, body);
-  return body.length;
-}
-
-/**
- * The records of a spilled chunk: a JSON array, or JSON lines as earlier versions spilled them (a
- * run in flight over an upgrade).
- */
-export async function readRecordChunk(
-  s3: S3Client,
-  config: SpillConfig,
-  key: string,
-): Promise<DatasetRecord[]> {
-  const text = (await readSpill(s3, config, key)).toString('utf8');
+export function parseRecordChunk(text: string): DatasetRecord[] {
   if (text === '') return [];
   if (text.charCodeAt(0) === 0x5b) return (JSON.parse(text) as SpilledRecord[]).map(unspilled);
   return text.split('\n').map((line) => unspilled(JSON.parse(line) as SpilledRecord));

@@ -13,9 +13,9 @@ import { buildWorkerDeps, startWorkers } from '../workers/main.js';
 import type { WorkerDeps } from '../workers/deps.js';
 import { enqueueRun, waitForRun } from '../producer/etl.js';
 import { generateDump, readBody, writeDumpToS3, type GeneratedFile } from '../tools/synthetic/generate.js';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { getObjectBytes, listObjects } from '../shared/s3.js';
-import { readRecordChunk, writeRecordChunk } from '../shared/spill.js';
+import { gzipSync } from 'node:zlib';
+import { listObjects } from '../shared/s3.js';
+import { parseRecordChunk, readSpilledChunk } from '../shared/spill.js';
 import type { DatasetRecord, GraphNode } from '../shared/record.js';
 import { getRun } from '../shared/runs.js';
 import type { TransformPayload } from '../shared/queues.js';
@@ -256,7 +256,37 @@ describe('data path v2', () => {
     );
   });
 
-  it('reads a spilled chunk as written (one JSON array), and in the JSON lines of earlier versions', async () => {
+  it('a huge object rewritten after extract spilled it fails transform naming both; nothing is published', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'moved/', {
+      datasets: 120,
+      pages: 1,
+      seed: 57,
+      single: true,
+    });
+    const before = await ctx.pool.query('SELECT run_id FROM dataset_quality_latest LIMIT 1');
+    let rewritten = false;
+    faults.beforeTransform = async (p) => {
+      if (p.source.kind !== 'spill' || rewritten) return;
+      rewritten = true;
+      // its chunks name byte spans of the version extract read
+      await ctx.s3.send(
+        new PutObjectCommand({
+          Bucket: ctx.config.S3_BUCKET,
+          Key: p.source.object.key,
+          Body: JSON.stringify({ '@context': {}, '@graph': [] }),
+        }),
+      );
+    };
+    const run = await runToEnd('moved/');
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(
+      /transform o0c\d+: s3:\/\/.*moved\/catalog\.json changed since it was listed .*: the chunk runs\/run\d+-\w+\/o0c\d+\.records\.json\.gz spilled from it no longer matches it; enqueue a new run/,
+    );
+    const after = await ctx.pool.query('SELECT run_id FROM dataset_quality_latest LIMIT 1');
+    expect(after.rows).toEqual(before.rows);
+  });
+
+  it('reads spilled chunks as earlier versions wrote them: a JSON array of records, JSON lines', async () => {
     const records = [1, 2].map((i): DatasetRecord => ({
       uri: `https://example.org/ds/${i}`,
       source: { key: 'big.json', index: i },
@@ -275,13 +305,16 @@ describe('data path v2', () => {
       ),
       ...(i === 2 ? { dangling: ['_:x'] } : {}),
     }));
+    // a JSON array of whole records, each record's nodes an array (the version before element chunks)
     const key = `${ctx.config.RUNS_PREFIX}run0-format/o0c0.records.json.gz`;
-    await writeRecordChunk(ctx.s3, ctx.config, key, records);
-    // one JSON array; each record's nodes an array (every node carries its id)
-    expect(
-      JSON.parse(gunzipSync(await getObjectBytes(ctx.s3, ctx.config.S3_BUCKET, key)).toString()),
-    ).toEqual(records.map((r) => ({ ...r, nodes: [...r.nodes.values()] })));
-    expect(await readRecordChunk(ctx.s3, ctx.config, key)).toEqual(records);
+    await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: ctx.config.S3_BUCKET,
+        Key: key,
+        Body: gzipSync(JSON.stringify(records.map((r) => ({ ...r, nodes: [...r.nodes.values()] })))),
+      }),
+    );
+    expect(parseRecordChunk(await readSpilledChunk(ctx.s3, ctx.config, key))).toEqual(records);
     const legacy = `${ctx.config.RUNS_PREFIX}run0-format/o0c1.records.jsonl.gz`;
     await ctx.s3.send(
       new PutObjectCommand({
@@ -293,7 +326,7 @@ describe('data path v2', () => {
         ),
       }),
     );
-    expect(await readRecordChunk(ctx.s3, ctx.config, legacy)).toEqual(records);
+    expect(parseRecordChunk(await readSpilledChunk(ctx.s3, ctx.config, legacy))).toEqual(records);
   });
 
   it('a page without @graph and without a dataset (an error body) fails the run naming it', async () => {

@@ -9,7 +9,13 @@ import { InputError } from './input-error.js';
  *   it has no `@graph`), parsed, with its position among the elements.
  */
 export type GraphEvent =
-  { kind: 'context'; value: unknown } | { kind: 'graph' } | { kind: 'node'; value: unknown; index: number };
+  | { kind: 'context'; value: unknown }
+  | { kind: 'graph' }
+  /**
+   * `text`: the element's JSON text as parsed, `offset` and `length`: where its bytes lie in the
+   * document (when the scanner has them)
+   */
+  | { kind: 'node'; value: unknown; index: number; text?: string; offset?: number; length?: number };
 
 export interface GraphScannerOptions {
   /** The object key, for error messages. */
@@ -423,7 +429,14 @@ export class JsonGraphScanner implements GraphScanner {
         this.events.push({ kind: 'context', value });
         break;
       case K_NODE:
-        this.events.push({ kind: 'node', value, index: this.nodeIndex++ });
+        this.events.push({
+          kind: 'node',
+          value,
+          index: this.nodeIndex++,
+          text,
+          offset: this.capStart,
+          length: this.offset + end - this.capStart,
+        });
         break;
       default:
         if (this.propKey !== '__proto__') (this.residue ??= {})[this.propKey] = value;

@@ -4,7 +4,13 @@ import type { DatasetRecord } from '../../shared/record.js';
 import { Expander } from './expand.js';
 import { JsonGraphScanner, type GraphScanner, type GraphScannerOptions } from './graph-reader.js';
 import { InputError } from './input-error.js';
-import { resolveDatasets, type ExpandedElement, type ResolverStats } from './resolver.js';
+import {
+  resolveDatasets,
+  sourcedNode,
+  type ElementText,
+  type ExpandedElement,
+  type ResolverStats,
+} from './resolver.js';
 
 /** One object of the dump. Re-openable: the resolver may read it more than once. */
 export interface ObjectSource {
@@ -43,16 +49,42 @@ export async function* readDatasetRecordsWith(
   src: ObjectSource,
   opts: ReadOptions,
   makeScanner: ScannerFactory,
+  doc: DocumentContext = { context: undefined, known: false },
+  sourced = false,
 ): AsyncGenerator<DatasetRecord> {
-  const doc: DocumentContext = { context: undefined, known: false };
   yield* resolveDatasets(
-    (read, accept) => readElements(src, makeScanner, doc, read === 0 ? opts.onBytes : undefined, accept),
+    (read, accept) =>
+      readElements(src, makeScanner, doc, read === 0 ? opts.onBytes : undefined, accept, sourced),
     { key: src.key, maxNodes: opts.maxNodes, stats: opts.stats },
   );
 }
 
-interface DocumentContext {
+/** What a sourced read gives: the records, and the document's top-level @context. */
+export interface SourcedRead {
+  /** Records whose nodes are {@link SourcedNode}s: references only, with the elements describing them. */
+  records: AsyncGenerator<DatasetRecord>;
+  /** The document's top-level `@context` (undefined when it has none), known once a record came. */
+  context(): unknown;
+}
+
+/**
+ * readDatasetRecords deciding only what each record holds: the resolver keeps the references of
+ * the nodes and the JSON text of their elements, not the nodes themselves. Extract streams a huge
+ * object this way and spills the element texts; transform parses and expands them again (see
+ * element-chunk.ts). The same records come out, node for node, once expanded.
+ */
+export function readSourcedRecords(src: ObjectSource, opts: ReadOptions = {}): SourcedRead {
+  const doc: DocumentContext = { context: undefined, known: false };
+  return {
+    records: readDatasetRecordsWith(src, opts, (o) => new JsonGraphScanner(o), doc, true),
+    context: () => doc.context,
+  };
+}
+
+export interface DocumentContext {
   context: unknown;
+  /** The object is gzipped: element offsets are in its decompressed bytes, not in the object. */
+  gzipped?: boolean;
   /** The top-level @context is known (possibly absent) before the nodes are read. */
   known: boolean;
 }
@@ -68,6 +100,7 @@ async function* readElements(
   doc: DocumentContext,
   onBytes: ((n: number) => void) | undefined,
   accept?: (index: number, bytes: Buffer) => boolean,
+  sourced = false,
 ): AsyncGenerator<ExpandedElement[]> {
   for (;;) {
     const expander = new Expander(doc.known ? doc.context : undefined);
@@ -91,7 +124,18 @@ async function* readElements(
       for (const ev of events) {
         if (ev.kind === 'node') {
           decide();
-          batch.push({ index: ev.index, nodes: expandElement(src.key, expander, ev.value, ev.index) });
+          const nodes = expandElement(src.key, expander, ev.value, ev.index);
+          if (sourced) {
+            const element: ElementText = {
+              index: ev.index,
+              text: ev.text ?? JSON.stringify(ev.value),
+              top: nodes[0]?.id,
+            };
+            if (!doc.gzipped && ev.offset !== undefined && ev.length !== undefined)
+              element.at = { offset: ev.offset, length: ev.length };
+            for (let k = 0; k < nodes.length; k++) nodes[k] = sourcedNode(nodes[k]!, element);
+          }
+          batch.push({ index: ev.index, nodes });
         } else if (ev.kind === 'context') {
           if (!doc.known) {
             doc.context = ev.value;
@@ -107,7 +151,10 @@ async function* readElements(
       }
       return true;
     };
-    for await (const chunk of openBytes(src, onBytes ? report : undefined)) {
+    const compressed = (gzipped: boolean) => {
+      doc.gzipped = gzipped;
+    };
+    for await (const chunk of openBytes(src, onBytes ? report : undefined, compressed)) {
       if (!take(scanner.push(chunk))) {
         restart = true;
         break;
@@ -164,7 +211,11 @@ function isZlibError(err: unknown): err is Error {
 }
 
 /** The object's bytes, gunzipped when the key ends with .gz or the body starts with 1f 8b. */
-async function* openBytes(src: ObjectSource, onRaw?: (n: number) => void): AsyncGenerator<Buffer> {
+async function* openBytes(
+  src: ObjectSource,
+  onRaw?: (n: number) => void,
+  onGzip?: (gzipped: boolean) => void,
+): AsyncGenerator<Buffer> {
   const body = (await src.open()) as AsyncIterable<unknown>;
   let rawBytes = 0;
   const raw = (async function* () {
@@ -204,6 +255,7 @@ async function* openBytes(src: ObjectSource, onRaw?: (n: number) => void): Async
     }
   })();
   const gzipped = src.key.endsWith('.gz') || (first[0] === 0x1f && first[1] === 0x8b);
+  onGzip?.(gzipped);
   if (!gzipped) {
     yield* rest;
     return;

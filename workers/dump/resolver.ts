@@ -175,6 +175,50 @@ function valueKey(v: Value): string {
   return id !== undefined ? `@${id}` : JSON.stringify(v);
 }
 
+/**
+ * The JSON text of one `@graph` element as read, with its position: what a spilled chunk carries
+ * (transform parses and expands it again) instead of the element's nodes.
+ */
+export interface ElementText {
+  index: number;
+  text: string;
+  /** The id of the element's own node (the first of its nodes). */
+  top: string | undefined;
+  /** Where its bytes lie in the object as stored, when it is not compressed: a ranged GET reads them again. */
+  at?: { offset: number; length: number };
+}
+
+/**
+ * A node reduced to what resolution looks at (its id, types and references, no literal), with
+ * the elements that describe it, in file order. The resolver holds these instead of whole nodes
+ * when it only decides what each record holds (extract on a huge object): a fraction of the heap,
+ * and of the values to walk.
+ */
+export interface SourcedNode extends GraphNode {
+  src: ElementText[];
+}
+
+/** The sourced node of a node just expanded from `element`. */
+export function sourcedNode(node: GraphNode, element: ElementText): SourcedNode {
+  const p: Record<string, Value[]> = {};
+  for (const prop in node.p) {
+    let refs: Value[] | undefined;
+    for (const v of node.p[prop]!) if (refId(v) !== undefined) (refs ??= []).push(v);
+    if (refs !== undefined) p[prop] = refs;
+  }
+  return { id: node.id, types: node.types, p, src: [element] };
+}
+
+/** The elements describing both nodes (sourced nodes only), each once, in file order. */
+function mergedSources(a: GraphNode, b: GraphNode): ElementText[] | undefined {
+  const sa = (a as Partial<SourcedNode>).src;
+  const sb = (b as Partial<SourcedNode>).src;
+  if (sa === undefined || sb === undefined) return sa ?? sb;
+  const out = [...sa];
+  for (const e of sb) if (!out.includes(e)) out.push(e);
+  return out;
+}
+
 /** One node described twice (same id): the union of types and values. Returns a new node. */
 export function mergeNodes(a: GraphNode, b: GraphNode): GraphNode {
   const types = [...a.types];
@@ -197,7 +241,10 @@ export function mergeNodes(a: GraphNode, b: GraphNode): GraphNode {
     }
     p[prop] = merged;
   }
-  return { id: a.id, types, p };
+  const src = mergedSources(a, b);
+  if (src === undefined) return { id: a.id, types, p };
+  const sourced: SourcedNode = { id: a.id, types, p, src };
+  return sourced;
 }
 
 /**

@@ -14,11 +14,12 @@ import {
   tryPublish,
 } from '../../shared/runs.js';
 import { getObjectBytes, getObjectStream, listObjects } from '../../shared/s3.js';
-import { recordChunkKey, writeRecordChunk } from '../../shared/spill.js';
+import { recordChunkKey, writeSpilledChunk } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { afterPublish, enqueueNext, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { InputError } from '../dump/input-error.js';
-import { readDatasetRecords } from '../dump/read-object.js';
+import { encodeElementChunk } from '../dump/element-chunk.js';
+import { readSourcedRecords } from '../dump/read-object.js';
 
 /** Object keys the extract reads; anything else under the prefix (README, checksums) is skipped. */
 export const DUMP_OBJECT = /\.(json|jsonld|json\.gz|jsonld\.gz)$/i;
@@ -320,10 +321,10 @@ async function streamObject(
     await enqueueBatch(deps, room, run, runDate, batch, sources);
     progress.batches++;
   };
-  const spill = async (batch: string, records: DatasetRecord[]) => {
+  const spill = async (batch: string, text: string, records: number) => {
     const key = recordChunkKey(config, run, batch);
-    await writeRecordChunk(s3, config, key, records);
-    written.push({ batch, source: { kind: 'spill', object, key, datasets: records.length } });
+    await writeSpilledChunk(s3, config, key, text);
+    written.push({ batch, source: { kind: 'spill', object, key, datasets: records } });
     if (written.length >= perJob) await enqueueWritten();
   };
   // one chunk is compressed and written while the next one is resolved: chunks still go out one
@@ -340,12 +341,14 @@ async function streamObject(
     const records = chunk;
     chunk = [];
     const batch = `o${object.index}c${chunkNo++}`;
+    // the records' element texts, or for a plain object where they lie in it (see element-chunk.ts)
+    const text = encodeElementChunk(read.context(), records, { ranged: true });
     await drain();
-    inFlight = spill(batch, records).catch((err: unknown) => {
+    inFlight = spill(batch, text, records.length).catch((err: unknown) => {
       failed = { err };
     });
   };
-  const records = readDatasetRecords(
+  const read = readSourcedRecords(
     { key: object.key, open: () => getObjectStream(s3, config.S3_BUCKET, object.key, object.etag) },
     {
       maxNodes: config.RESOLVER_MAX_NODES,
@@ -355,7 +358,7 @@ async function streamObject(
     },
   );
   try {
-    for await (const record of records) {
+    for await (const record of read.records) {
       progress.datasets++;
       chunk.push(record);
       if (chunk.length >= config.CHUNK_SIZE) await flush();

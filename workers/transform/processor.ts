@@ -7,11 +7,13 @@ import { getObjectBytes, ObjectChangedError } from '../../shared/s3.js';
 import {
   copyBatchKey,
   deflateCopy,
-  readRecordChunk,
+  parseRecordChunk,
+  readSpilledChunk,
   SpillMissingError,
   writeCopyBatch,
 } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
+import { decodeElementChunk, isElementChunk } from '../dump/element-chunk.js';
 import { InputError } from '../dump/input-error.js';
 import { readWholeObject } from '../dump/whole-object.js';
 import { encodeCopyRows } from '../../shared/copy-text.js';
@@ -71,8 +73,32 @@ async function readRecords(
   notes: Record<string, number>,
 ): Promise<DatasetRecord[]> {
   const { config, s3 } = deps;
-  if (source.kind === 'spill') return readRecordChunk(s3, config, source.key);
   const { object } = source;
+  if (source.kind === 'spill') {
+    const text = await readSpilledChunk(s3, config, source.key);
+    if (!isElementChunk(text)) return parseRecordChunk(text);
+    return decodeElementChunk(source.key, text, async (start, end) => {
+      try {
+        // the chunk names bytes of the object as extract read it: never another version
+        return await getObjectBytes(s3, config.S3_BUCKET, object.key, {
+          etag: object.etag,
+          range: `bytes=${start}-${end - 1}`,
+        });
+      } catch (err) {
+        const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+        // a server that ignores IfMatch (s3rver) answers a range past the end of a shorter version
+        const shorter = e.name === 'InvalidRange' || e.$metadata?.httpStatusCode === 416;
+        if (!(err instanceof ObjectChangedError) && !shorter) throw err;
+        const what = shorter
+          ? `s3://${config.S3_BUCKET}/${object.key} changed since it was listed (it no longer has bytes ${start}-${end - 1})`
+          : e.message;
+        throw new SpillMissingError(
+          `${what}: the chunk ${source.key} spilled from it no longer matches it; enqueue a new run`,
+          { cause: err },
+        );
+      }
+    });
+  }
   const stored = await getObjectBytes(s3, config.S3_BUCKET, object.key, {
     // a retry after bad input reads the version the operator fixed in place
     ...(acceptNewVersion ? {} : { etag: object.etag }),

@@ -1,0 +1,187 @@
+import type { DatasetRecord, GraphNode } from '../../shared/record.js';
+import { Expander } from './expand.js';
+import { expandElement } from './read-object.js';
+import { mergeNodes, type ElementText, type SourcedNode } from './resolver.js';
+
+/**
+ * A chunk of records spilled by extract from a huge object, as ONE JSON document: the document's
+ * `@context`; each record as the ids of its nodes, with the elements that describe each node; and
+ * those elements, either as their JSON text copied as read, or as byte spans of the object that
+ * transform reads again with ranged GETs (a plain object: most of a chunk's elements lie in a few
+ * hundred KB of it). Extract then stringifies and compresses no node, and transform parses and
+ * expands the elements as it does a page.
+ *
+ * `{"format":"dcat-quality/elements-1","context":{...},"records":[{"uri":...,"source":{...},
+ * "nodes":[[id,[element index,...]],...],"dangling":[...]}],"indexes":[...],"elements":[...],
+ * "spans":[{"start":...,"end":...,"elements":[[index,offset,length],...]}]}`
+ */
+const FORMAT = 'dcat-quality/elements-1';
+const HEAD = `{"format":"${FORMAT}"`;
+
+/** Elements this close together in the object are read by one ranged GET... */
+const SPAN_GAP = 64 * 1024;
+/** ...when they add up to this much; fewer are copied into the chunk (a GET costs more than their bytes). */
+const SPAN_MIN = 16 * 1024;
+
+/**
+ * A record's nodes, in order: the position of the element whose own node it is (a flat graph: most
+ * nodes), or its id with the elements that describe it.
+ */
+type SpilledNodes = (number | [id: string, elements: number[]])[];
+
+interface Span {
+  start: number;
+  end: number;
+  /** [element index, offset in the object, length in bytes] */
+  elements: [number, number, number][];
+}
+
+interface ElementChunk {
+  format: typeof FORMAT;
+  context?: unknown;
+  records: { uri: string; source: DatasetRecord['source']; nodes: SpilledNodes; dangling?: string[] }[];
+  /** Elements carried in the chunk: their positions in the object's @graph (blank ids depend on it)... */
+  indexes: number[];
+  /** ...and their JSON values. */
+  elements: unknown[];
+  spans?: Span[];
+}
+
+/** Reads bytes [start, end) of the object the chunk was spilled from. */
+export type RangeReader = (start: number, end: number) => Promise<Buffer>;
+
+/** The spans worth a ranged GET among elements that have a place in the object; the rest stay inline. */
+function spansOf(located: ElementText[]): { spans: Span[]; inline: ElementText[] } {
+  located.sort((a, b) => a.at!.offset - b.at!.offset);
+  const spans: Span[] = [];
+  const groups: ElementText[][] = [];
+  for (const e of located) {
+    const last = spans[spans.length - 1];
+    const { offset, length } = e.at!;
+    if (last !== undefined && offset - last.end <= SPAN_GAP) {
+      last.end = Math.max(last.end, offset + length);
+      last.elements.push([e.index, offset, length]);
+      groups[groups.length - 1]!.push(e);
+    } else {
+      spans.push({ start: offset, end: offset + length, elements: [[e.index, offset, length]] });
+      groups.push([e]);
+    }
+  }
+  const kept: Span[] = [];
+  const inline: ElementText[] = [];
+  spans.forEach((s, k) => {
+    if (s.elements.reduce((a, e) => a + e[2], 0) >= SPAN_MIN) kept.push(s);
+    else inline.push(...groups[k]!);
+  });
+  return { spans: kept, inline };
+}
+
+/**
+ * The chunk text of records read by readSourcedRecords (their nodes are SourcedNodes). With
+ * `ranged`, elements whose place in the object is known may be left there, as spans to read again.
+ */
+export function encodeElementChunk(
+  context: unknown,
+  records: readonly DatasetRecord[],
+  opts: { ranged: boolean },
+): string {
+  const used = new Map<number, ElementText>();
+  const spilled = records.map((r) => {
+    const nodes: SpilledNodes = [];
+    for (const node of r.nodes.values()) {
+      const src = (node as Partial<SourcedNode>).src;
+      if (src === undefined) throw new Error(`record ${r.uri}: node ${node.id} carries no element text`);
+      for (const e of src) used.set(e.index, e);
+      nodes.push(
+        src.length === 1 && src[0]!.top === node.id ? src[0]!.index : [node.id, src.map((e) => e.index)],
+      );
+    }
+    return { uri: r.uri, source: r.source, nodes, ...(r.dangling ? { dangling: r.dangling } : {}) };
+  });
+  let inline = [...used.values()];
+  let spans: Span[] = [];
+  if (opts.ranged) {
+    const placed = spansOf(inline.filter((e) => e.at !== undefined));
+    spans = placed.spans;
+    inline = [...inline.filter((e) => e.at === undefined), ...placed.inline];
+  }
+  inline.sort((a, b) => a.index - b.index);
+  const parts = [HEAD];
+  if (context !== undefined) parts.push(`,"context":${JSON.stringify(context)}`);
+  parts.push(`,"records":${JSON.stringify(spilled)}`);
+  if (spans.length > 0) parts.push(`,"spans":${JSON.stringify(spans)}`);
+  parts.push(`,"indexes":${JSON.stringify(inline.map((e) => e.index))},"elements":[`);
+  inline.forEach((e, k) => {
+    if (k > 0) parts.push(',');
+    parts.push(e.text);
+  });
+  parts.push(']}');
+  return parts.join('');
+}
+
+export function isElementChunk(text: string): boolean {
+  return text.startsWith(HEAD);
+}
+
+/**
+ * The records of a chunk text: each element expanded again (as extract did: same position, same
+ * context), each node the merge of its descriptions in the elements the record names, in order.
+ * `key` names the chunk in errors; `readRange` reads the spans from the object (ETag checked).
+ */
+export async function decodeElementChunk(
+  key: string,
+  text: string,
+  readRange: RangeReader,
+): Promise<DatasetRecord[]> {
+  const chunk = JSON.parse(text) as ElementChunk;
+  const expander = new Expander(chunk.context);
+  const described = new Map<number, Map<string, GraphNode>>();
+  const tops = new Map<number, string>();
+  const describe = (index: number, value: unknown) => {
+    const byId = new Map<string, GraphNode>();
+    const nodes = expandElement(key, expander, value, index);
+    if (nodes.length > 0) tops.set(index, nodes[0]!.id);
+    for (const node of nodes) {
+      const prev = byId.get(node.id);
+      byId.set(node.id, prev ? mergeNodes(prev, node) : node);
+    }
+    described.set(index, byId);
+  };
+  chunk.indexes.forEach((index, k) => describe(index, chunk.elements[k]));
+  const spans = chunk.spans ?? [];
+  const bodies = await Promise.all(spans.map((s) => readRange(s.start, s.end)));
+  spans.forEach((s, k) => {
+    const body = bodies[k]!;
+    if (body.length !== s.end - s.start)
+      throw new Error(
+        `${key}: bytes ${s.start}-${s.end - 1} of the object came back short (${body.length} bytes)`,
+      );
+    for (const [index, offset, length] of s.elements) {
+      const from = offset - s.start;
+      describe(index, JSON.parse(body.toString('utf8', from, from + length)));
+    }
+  });
+  const describedIn = (index: number, id: string): GraphNode => {
+    const node = described.get(index)?.get(id);
+    if (node === undefined) throw new Error(`${key}: element ${index} does not describe ${id}`);
+    return node;
+  };
+  return chunk.records.map((r) => {
+    const nodes = new Map<string, GraphNode>();
+    for (const spilled of r.nodes) {
+      if (typeof spilled === 'number') {
+        const id = tops.get(spilled);
+        if (id === undefined) throw new Error(`${key}: element ${spilled} describes no node`);
+        nodes.set(id, describedIn(spilled, id));
+        continue;
+      }
+      const [id, elements] = spilled;
+      let node = describedIn(elements[0]!, id);
+      for (let k = 1; k < elements.length; k++) node = mergeNodes(node, describedIn(elements[k]!, id));
+      nodes.set(id, node);
+    }
+    const record: DatasetRecord = { uri: r.uri, source: r.source, nodes };
+    if (r.dangling) record.dangling = r.dangling;
+    return record;
+  });
+}
