@@ -70,8 +70,11 @@ function spansOf(located: ElementText[]): { spans: Span[]; inline: ElementText[]
   const kept: Span[] = [];
   const inline: ElementText[] = [];
   spans.forEach((s, k) => {
-    if (s.elements.reduce((a, e) => a + e[2], 0) >= SPAN_MIN) kept.push(s);
-    else inline.push(...groups[k]!);
+    const group = groups[k]!;
+    // an element whose text was not kept is read where it lies
+    if (s.elements.reduce((a, e) => a + e[2], 0) >= SPAN_MIN || group.some((e) => e.text === undefined))
+      kept.push(s);
+    else inline.push(...group);
   });
   return { spans: kept, inline };
 }
@@ -105,6 +108,11 @@ export function encodeElementChunk(
     spans = placed.spans;
     inline = [...inline.filter((e) => e.at === undefined), ...placed.inline];
   }
+  const textless = inline.find((e) => e.text === undefined);
+  if (textless !== undefined) {
+    // only ranged chunks may leave texts behind
+    throw new Error(`element ${textless.index} has neither its text nor a place to read it from`);
+  }
   inline.sort((a, b) => a.index - b.index);
   const parts = [HEAD];
   if (context !== undefined) parts.push(`,"context":${JSON.stringify(context)}`);
@@ -113,7 +121,7 @@ export function encodeElementChunk(
   parts.push(`,"indexes":${JSON.stringify(inline.map((e) => e.index))},"elements":[`);
   inline.forEach((e, k) => {
     if (k > 0) parts.push(',');
-    parts.push(e.text);
+    parts.push(e.text!);
   });
   parts.push(']}');
   return parts.join('');

@@ -145,6 +145,45 @@ describe('Expander', () => {
     ]);
   });
 
+  it('with refsOnly, gives the same nodes and ids without their literals', () => {
+    const ctx = { ...context, rdfs: 'http://www.w3.org/2000/01/rdf-schema#' };
+    const elements: unknown[] = [
+      {
+        id: 'ex:ds',
+        type: ['dcat:Dataset', 'dcat:DatasetSeries'],
+        title: 'T',
+        issued: '2020-01-01',
+        theme: ['ex:t1', 'ex:t2'],
+        labels: { fr: 'un', en: ['one'] },
+        'dct:extent': 3,
+        'dcat:distribution': [
+          {
+            '@type': 'dcat:Distribution',
+            'dct:format': { 'rdfs:label': { '@value': 'SHP', '@language': 'fr' } },
+          },
+          { '@id': 'ex:dist2', 'dct:title': 'two' },
+        ],
+        'dcat:keyword': { '@list': ['a', { '@id': 'ex:k' }] },
+      },
+      // a named-graph wrapper with only literals is still a node; one with nothing is not
+      { '@id': 'ex:g', title: 'G', '@graph': [{ '@id': 'ex:in', title: 'in' }] },
+      { '@graph': [{ '@id': 'ex:in2', 'dct:isPartOf': { '@id': 'ex:g' } }] },
+    ];
+    const full = new Expander(ctx);
+    const refs = new Expander(ctx, { refsOnly: true });
+    elements.forEach((element, index) => {
+      const expected = full.expand(element, index).map((n) => ({
+        ...n,
+        p: Object.fromEntries(
+          Object.entries(n.p)
+            .map(([k, vs]) => [k, vs.filter((v) => 'id' in v)] as const)
+            .filter(([, vs]) => vs.length > 0),
+        ),
+      }));
+      expect(refs.expand(element, index)).toEqual(expected);
+    });
+  });
+
   it('keeps names of unknown namespaces and works without a context', () => {
     const [node] = new Expander().expand(
       {

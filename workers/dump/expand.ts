@@ -214,9 +214,17 @@ export class Expander {
   private ctx: JsonLdContext;
   private index = 0;
   private counter = 0;
+  private readonly refsOnly: boolean;
+  /** Literals met and left out (refsOnly). */
+  private literals = 0;
 
-  constructor(context?: unknown) {
+  /**
+   * `refsOnly`: leave the literals out (the nodes keep their ids, types and references, with the
+   * same generated ids): what the resolver looks at, for a fraction of the objects.
+   */
+  constructor(context?: unknown, opts: { refsOnly?: boolean } = {}) {
     this.ctx = context === undefined ? JsonLdContext.empty() : JsonLdContext.empty().extend(context);
+    this.refsOnly = opts.refsOnly ?? false;
   }
 
   /** Replaces the document's top-level context. */
@@ -301,10 +309,13 @@ export class Expander {
       if (info === null) continue;
       const existing = node.p[info.name];
       const vals = existing ?? [];
+      const literals = this.literals;
       this.value(val, info, ctx, out, vals);
       if (vals.length > 0) {
         hasContent = true;
         if (!existing) node.p[info.name] = vals;
+      } else if (this.literals !== literals) {
+        hasContent = true;
       }
     }
     // a named-graph wrapper with nothing of its own is not a node
@@ -322,11 +333,13 @@ export class Expander {
       case 'string':
         if (info.type === '@id') vals.push({ id: ctx.expandIri(val, false) ?? val });
         else if (info.type === '@vocab') vals.push({ id: ctx.expandIri(val, true) ?? val });
+        else if (this.refsOnly) this.literals++;
         else vals.push(this.plain(val, info, ctx, true));
         return;
       case 'number':
       case 'boolean':
-        vals.push(this.plain(String(val), info, ctx, false));
+        if (this.refsOnly) this.literals++;
+        else vals.push(this.plain(String(val), info, ctx, false));
         return;
       case 'object':
         break;
@@ -337,6 +350,10 @@ export class Expander {
     if ('@value' in o) {
       const v = o['@value'];
       if (v === null || v === undefined) return;
+      if (this.refsOnly) {
+        this.literals++;
+        return;
+      }
       // a JSON literal (@type @json) keeps its JSON text
       const lit: Literal = {
         v: typeof v === 'object' ? JSON.stringify(v) : `${v as string | number | boolean}`,
@@ -356,7 +373,8 @@ export class Expander {
       for (const [lang, v] of Object.entries(o)) {
         for (const s of Array.isArray(v) ? v : [v]) {
           if (typeof s !== 'string') continue;
-          vals.push(lang === '@none' ? { v: s } : { v: s, lang });
+          if (this.refsOnly) this.literals++;
+          else vals.push(lang === '@none' ? { v: s } : { v: s, lang });
         }
       }
       return;

@@ -6,6 +6,7 @@ import { JsonGraphScanner, type GraphScanner, type GraphScannerOptions } from '.
 import { InputError } from './input-error.js';
 import {
   resolveDatasets,
+  SHARED_TYPES,
   sourcedNode,
   type ElementText,
   type ExpandedElement,
@@ -103,7 +104,7 @@ async function* readElements(
   sourced = false,
 ): AsyncGenerator<ExpandedElement[]> {
   for (;;) {
-    const expander = new Expander(doc.known ? doc.context : undefined);
+    const expander = new Expander(doc.known ? doc.context : undefined, { refsOnly: sourced });
     const scanner = makeScanner({ key: src.key, ...(accept ? { accept } : {}) });
     // bytes are reported once this read is known to go to the end
     let decided = doc.known;
@@ -126,13 +127,15 @@ async function* readElements(
           decide();
           const nodes = expandElement(src.key, expander, ev.value, ev.index);
           if (sourced) {
-            const element: ElementText = {
-              index: ev.index,
-              text: ev.text ?? JSON.stringify(ev.value),
-              top: nodes[0]?.id,
-            };
-            if (!doc.gzipped && ev.offset !== undefined && ev.length !== undefined)
+            const element: ElementText = { index: ev.index, top: nodes[0]?.id };
+            // the text of an element that can be read again by its place is not held (less to
+            // collect), but for agents and catalogues: far from most of the chunks that need them
+            if (!doc.gzipped && ev.offset !== undefined && ev.length !== undefined) {
               element.at = { offset: ev.offset, length: ev.length };
+              if (nodes.some((n) => n.types.some((t) => SHARED_TYPES.has(t)))) element.text = ev.text;
+            } else {
+              element.text = ev.text ?? JSON.stringify(ev.value);
+            }
             for (let k = 0; k < nodes.length; k++) nodes[k] = sourcedNode(nodes[k]!, element);
           }
           batch.push({ index: ev.index, nodes });

@@ -30,7 +30,7 @@ export const WAIT_PROPERTIES: ReadonlySet<string> = new Set([
  * file, and its datasets refer to it from everywhere), and any node a second dataset reaches.
  * Evicting one of them would send each later dataset that reaches it to a re-read of the object.
  */
-const SHARED_TYPES: ReadonlySet<string> = new Set([
+export const SHARED_TYPES: ReadonlySet<string> = new Set([
   'foaf:Organization',
   'foaf:Agent',
   'foaf:Person',
@@ -181,7 +181,11 @@ function valueKey(v: Value): string {
  */
 export interface ElementText {
   index: number;
-  text: string;
+  /**
+   * Its JSON text: kept when the element cannot be read again by its place (a gzipped object), or
+   * when it describes an agent or a catalogue (read far from where they lie, by many chunks).
+   */
+  text?: string;
   /** The id of the element's own node (the first of its nodes). */
   top: string | undefined;
   /** Where its bytes lie in the object as stored, when it is not compressed: a ranged GET reads them again. */
