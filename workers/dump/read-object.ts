@@ -7,9 +7,9 @@ import { InputError } from './input-error.js';
 import {
   resolveDatasets,
   SHARED_TYPES,
-  sourcedNode,
   type ElementText,
   type ExpandedElement,
+  type SourcedNode,
   type ResolverStats,
 } from './resolver.js';
 
@@ -136,7 +136,12 @@ async function* readElements(
             } else {
               element.text = ev.text ?? JSON.stringify(ev.value);
             }
-            for (let k = 0; k < nodes.length; k++) nodes[k] = sourcedNode(nodes[k]!, element);
+            // expanded without literals: the node as it is, with its element
+            for (let k = 0; k < nodes.length; k++) {
+              const { id, types, p } = nodes[k]!;
+              const node: SourcedNode = { id, types, p, src: [element] };
+              nodes[k] = node;
+            }
           }
           batch.push({ index: ev.index, nodes });
         } else if (ev.kind === 'context') {

@@ -202,17 +202,6 @@ export interface SourcedNode extends GraphNode {
   src: ElementText[];
 }
 
-/** The sourced node of a node just expanded from `element`. */
-export function sourcedNode(node: GraphNode, element: ElementText): SourcedNode {
-  const p: Record<string, Value[]> = {};
-  for (const prop in node.p) {
-    let refs: Value[] | undefined;
-    for (const v of node.p[prop]!) if (refId(v) !== undefined) (refs ??= []).push(v);
-    if (refs !== undefined) p[prop] = refs;
-  }
-  return { id: node.id, types: node.types, p, src: [element] };
-}
-
 /** The elements describing both nodes (sourced nodes only), each once, in file order. */
 function mergedSources(a: GraphNode, b: GraphNode): ElementText[] | undefined {
   const sa = (a as Partial<SourcedNode>).src;
