@@ -334,7 +334,9 @@ export class HashedIds implements IdSet {
     return this.count > 0 && this.hasHash(lookupHash(id));
   }
 
-  private hasHash(h: number): boolean {
+  /** has(), given the id's hash (lookupHash): one lookup for several sets. */
+  hasHash(h: number): boolean {
+    if (this.count === 0) return false;
     const slots = this.slots;
     const mask = slots.length - 1;
     for (let i = (h >>> 0) & mask; ; i = (i + 1) & mask) {
@@ -556,9 +558,12 @@ class FirstPass {
             if (!target.shared && SHARED_PROPERTIES.has(prop)) target.shared = true;
             this.pin(p, target);
             stack.push(target);
-          } else if (this.datasets.has(t)) {
             continue;
-          } else if (this.evicted.has(t)) {
+          }
+          const h = lookupHash(t);
+          if (this.datasets.hasHash(h)) {
+            continue;
+          } else if (this.evicted.hasHash(h)) {
             // it was in memory and is gone: only a re-read can complete this dataset
             this.defer(p);
             return;
