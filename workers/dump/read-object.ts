@@ -69,10 +69,12 @@ export interface SourcedRead {
 }
 
 /**
- * readDatasetRecords deciding only what each record holds: the resolver keeps the references of
- * the nodes and the JSON text of their elements, not the nodes themselves. Extract streams a huge
- * object this way and spills the element texts; transform parses and expands them again (see
- * element-chunk.ts). The same records come out, node for node, once expanded.
+ * readDatasetRecords deciding only what each record holds: elements are expanded without their
+ * literals, and each node keeps the elements that describe it (their place in the object, and
+ * their JSON text when the object is gzipped or when they describe an agent or a catalogue).
+ * Extract streams a huge object this way and spills chunks that name those elements; transform
+ * reads, parses and expands them again (see element-chunk.ts): the same records come out, node
+ * for node.
  */
 export function readSourcedRecords(src: ObjectSource, opts: ReadOptions = {}): SourcedRead {
   const doc: DocumentContext = { context: undefined, known: false };
