@@ -36,7 +36,7 @@ async function roundTrip(key: string, stored: Buffer, opts: { size: number; maxN
   let ranges = 0;
   let spilled = 0;
   for (let i = 0; i < sourced.length; i += opts.size) {
-    const text = encodeElementChunk(read.context(), sourced.slice(i, i + opts.size), { ranged: true });
+    const text = encodeElementChunk(read.context(), sourced.slice(i, i + opts.size));
     expect(isElementChunk(text)).toBe(true);
     spilled += text.length;
     out.push(
@@ -132,7 +132,7 @@ describe('element chunks', () => {
     const body = await singleFile(120);
     const read = readSourcedRecords(object('catalog.json', body));
     const records = await collect(read.records);
-    const text = encodeElementChunk(read.context(), records, { ranged: true });
+    const text = encodeElementChunk(read.context(), records);
     await expect(
       decodeElementChunk('runs/run1-x/o0c0.records.json.gz', text, (start, end) =>
         Promise.resolve(body.subarray(start, end - 1)),

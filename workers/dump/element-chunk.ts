@@ -12,8 +12,9 @@ import { mergeNodes, type ElementText, type SourcedNode } from './resolver.js';
  * expands the elements as it does a page.
  *
  * `{"format":"dcat-quality/elements-1","context":{...},"records":[{"uri":...,"source":{...},
- * "nodes":[[id,[element index,...]],...],"dangling":[...]}],"indexes":[...],"elements":[...],
- * "spans":[{"start":...,"end":...,"elements":[[index,offset,length],...]}]}`
+ * "nodes":[element index | [id,[element index,...]],...],"dangling":[...]}],
+ * "spans":[{"start":...,"end":...,"elements":[[index,offset,length],...]}],"indexes":[...],
+ * "elements":[...]}`
  */
 const FORMAT = 'dcat-quality/elements-1';
 const HEAD = `{"format":"${FORMAT}"`;
@@ -80,20 +81,16 @@ function spansOf(located: ElementText[]): { spans: Span[]; inline: ElementText[]
 }
 
 /**
- * The chunk text of records read by readSourcedRecords (their nodes are SourcedNodes). With
- * `ranged`, elements whose place in the object is known may be left there, as spans to read again.
+ * The chunk text of records read by readSourcedRecords (their nodes are SourcedNodes). Elements
+ * whose place in the object is known (a plain object) may be left there, as spans to read again.
  */
-export function encodeElementChunk(
-  context: unknown,
-  records: readonly DatasetRecord[],
-  opts: { ranged: boolean },
-): string {
+export function encodeElementChunk(context: unknown, records: readonly DatasetRecord[]): string {
   const used = new Map<number, ElementText>();
   const spilled = records.map((r) => {
     const nodes: SpilledNodes = [];
     for (const node of r.nodes.values()) {
       const src = (node as Partial<SourcedNode>).src;
-      if (src === undefined) throw new Error(`record ${r.uri}: node ${node.id} carries no element text`);
+      if (src === undefined) throw new Error(`record ${r.uri}: node ${node.id} names no element`);
       for (const e of src) used.set(e.index, e);
       nodes.push(
         src.length === 1 && src[0]!.top === node.id ? src[0]!.index : [node.id, src.map((e) => e.index)],
@@ -101,18 +98,12 @@ export function encodeElementChunk(
     }
     return { uri: r.uri, source: r.source, nodes, ...(r.dangling ? { dangling: r.dangling } : {}) };
   });
-  let inline = [...used.values()];
-  let spans: Span[] = [];
-  if (opts.ranged) {
-    const placed = spansOf(inline.filter((e) => e.at !== undefined));
-    spans = placed.spans;
-    inline = [...inline.filter((e) => e.at === undefined), ...placed.inline];
-  }
+  const elements = [...used.values()];
+  const { spans, inline: small } = spansOf(elements.filter((e) => e.at !== undefined));
+  const inline = [...elements.filter((e) => e.at === undefined), ...small];
   const textless = inline.find((e) => e.text === undefined);
-  if (textless !== undefined) {
-    // only ranged chunks may leave texts behind
+  if (textless !== undefined)
     throw new Error(`element ${textless.index} has neither its text nor a place to read it from`);
-  }
   inline.sort((a, b) => a.index - b.index);
   const parts = [HEAD];
   if (context !== undefined) parts.push(`,"context":${JSON.stringify(context)}`);

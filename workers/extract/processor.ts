@@ -342,7 +342,7 @@ async function streamObject(
     chunk = [];
     const batch = `o${object.index}c${chunkNo++}`;
     // the records' element texts, or for a plain object where they lie in it (see element-chunk.ts)
-    const text = encodeElementChunk(read.context(), records, { ranged: true });
+    const text = encodeElementChunk(read.context(), records);
     await drain();
     inFlight = spill(batch, text, records.length).catch((err: unknown) => {
       failed = { err };
