@@ -74,8 +74,8 @@ export type TransformPayload = z.infer<typeof transformPayload>;
 
 /**
  * Load: the indicator rows of one transform batch, already encoded by transform as COPY text
- * (one line per dataset, columns in COPY_COLUMNS order), inline when small (`copyZ`: raw deflate,
- * base64; `copy`: plain text, as written by earlier versions), else spilled to S3 under
+ * (one line per dataset, columns in COPY_COLUMNS order), inline when small (`copyBr`: brotli,
+ * base64; `copyZ`, raw deflate, and `copy`, plain text, as earlier versions wrote them), else spilled to S3 under
  * RUNS_PREFIX (gzipped) and named here. A row that does not fit its columns fails in
  * transform, naming the dataset and column.
  */
@@ -90,14 +90,15 @@ export const loadPayload = z
     /** Lines in the COPY text. */
     datasets: z.number().int().nonnegative().max(100_000),
     copy: z.string().optional(),
+    copyBr: z.string().optional(),
     copyZ: z.string().optional(),
     copyKey: z.string().min(1).optional(),
     /** Per-run counters (unparseable dates, unknown codes...), summed into `etl_runs.notes` at publication. */
     notes: z.record(z.string(), z.number().int().nonnegative()).default({}),
   })
-  .refine((p) => [p.copy, p.copyZ, p.copyKey].filter((v) => v !== undefined).length === 1, {
+  .refine((p) => [p.copy, p.copyBr, p.copyZ, p.copyKey].filter((v) => v !== undefined).length === 1, {
     message:
-      'exactly one of copy (inline COPY text), copyZ (inline, deflated) and copyKey (spilled COPY text) is required',
+      'exactly one of copy (inline COPY text), copyBr (inline, brotli), copyZ (inline, deflated) and copyKey (spilled COPY text) is required',
   });
 export type LoadPayload = z.infer<typeof loadPayload>;
 

@@ -8,7 +8,16 @@
  * {@link purgeSpills}).
  */
 import { promisify } from 'node:util';
-import { deflateRawSync, gunzipSync, gzip, gzipSync, inflateRawSync } from 'node:zlib';
+import {
+  brotliCompressSync,
+  brotliDecompressSync,
+  constants as zlib,
+  deflateRawSync,
+  gunzipSync,
+  gzip,
+  gzipSync,
+  inflateRawSync,
+} from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from './config.js';
 import type { Pool } from './db.js';
@@ -104,10 +113,24 @@ export async function writeCopyBatch(
 }
 
 /**
- * COPY text as it rides in a load job: raw deflate (level 1), base64. Three to five times
- * smaller than the text, and plain ASCII: BullMQ's JSON and Redis carry it without escaping the
- * COPY text's tabs and newlines (which cost more CPU than the deflate).
+ * COPY text as it rides in a load job (`copyBr`): brotli at quality 0, base64. Four to seven
+ * times smaller than the text, and plain ASCII: BullMQ's JSON and Redis carry it without escaping
+ * the COPY text's tabs and newlines (which cost more CPU than the compression). Measured on 600
+ * rows (1.6 MB of COPY text): 3.0 ms to compress, 1.1 ms back, 223 KB, against 6.8 ms, 1.9 ms and
+ * 306 KB for the raw deflate at level 1 of earlier versions (`copyZ`, still read).
  */
+export function compressCopy(copy: string): string {
+  const text = Buffer.from(copy, 'utf8');
+  return brotliCompressSync(text, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: 0, [zlib.BROTLI_PARAM_SIZE_HINT]: text.length },
+  }).toString('base64');
+}
+
+export function decompressCopy(copyBr: string): Buffer {
+  return brotliDecompressSync(Buffer.from(copyBr, 'base64'));
+}
+
+/** COPY text as earlier versions put it in a load job (`copyZ`): raw deflate (level 1), base64. */
 export function deflateCopy(copy: string): string {
   return deflateRawSync(copy, { level: 1 }).toString('base64');
 }

@@ -15,10 +15,10 @@ import { enqueueRun, waitForRun } from '../producer/etl.js';
 import { generateDump, readBody, writeDumpToS3, type GeneratedFile } from '../tools/synthetic/generate.js';
 import { gzipSync } from 'node:zlib';
 import { listObjects } from '../shared/s3.js';
-import { parseRecordChunk, readSpilledChunk } from '../shared/spill.js';
+import { decompressCopy, deflateCopy, parseRecordChunk, readSpilledChunk } from '../shared/spill.js';
 import type { DatasetRecord, GraphNode } from '../shared/record.js';
 import { getRun } from '../shared/runs.js';
-import type { TransformPayload } from '../shared/queues.js';
+import type { LoadPayload, TransformPayload } from '../shared/queues.js';
 
 /**
  * Data path v2 on real Redis, PostgreSQL and S3: transform jobs name what to read, huge objects
@@ -27,7 +27,10 @@ import type { TransformPayload } from '../shared/queues.js';
 let ctx: TestContext;
 let deps: Awaited<ReturnType<typeof buildWorkerDeps>>;
 let workers: Awaited<ReturnType<typeof startWorkers>>;
-const faults: { beforeTransform?: (p: TransformPayload) => Promise<void> } = {};
+const faults: {
+  beforeTransform?: (p: TransformPayload) => Promise<void>;
+  beforeLoad?: (p: LoadPayload) => void;
+} = {};
 
 beforeAll(async () => {
   // objects up to 1 MiB are read whole; the single files below are streamed and spilled
@@ -43,6 +46,10 @@ beforeAll(async () => {
         faults.beforeTransform = undefined;
         await fault(p);
       }
+    },
+    beforeLoad: (p) => {
+      faults.beforeLoad?.(p);
+      return Promise.resolve();
     },
   };
   deps = await buildWorkerDeps(ctx.config, hooks);
@@ -327,6 +334,28 @@ describe('data path v2', () => {
       }),
     );
     expect(parseRecordChunk(await readSpilledChunk(ctx.s3, ctx.config, legacy))).toEqual(records);
+  });
+
+  it('loads the batches of load jobs queued by an earlier version (deflated COPY text) alike', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'copy-format/', dump, { clean: true });
+    const formats: string[] = [];
+    faults.beforeLoad = (p) => {
+      formats.push(p.copyBr !== undefined ? 'copyBr' : 'other');
+      // every other batch as the previous version wrote it: raw deflate in copyZ
+      if (p.copyBr !== undefined && formats.length % 2 === 0) {
+        p.copyZ = deflateCopy(decompressCopy(p.copyBr).toString('utf8'));
+        delete p.copyBr;
+      }
+    };
+    try {
+      const run = await runToEnd('copy-format/');
+      expect(run.status).toBe('published');
+      expect(formats.length).toBeGreaterThan(1);
+      expect(new Set(formats)).toEqual(new Set(['copyBr']));
+      expect(await rowsOf(run.id)).toEqual(paged);
+    } finally {
+      faults.beforeLoad = undefined;
+    }
   });
 
   it('a page without @graph and without a dataset (an error body) fails the run naming it', async () => {

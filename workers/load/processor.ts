@@ -7,7 +7,7 @@ import { QUALITY_COLUMNS } from '../../shared/columns.js';
 import { withTransaction } from '../../shared/db.js';
 import type { LoadPayload } from '../../shared/queues.js';
 import { alignStaging, markRunning, stagingTable, tryPublish } from '../../shared/runs.js';
-import { inflateCopy, readCopyBatch, SpillMissingError } from '../../shared/spill.js';
+import { decompressCopy, inflateCopy, readCopyBatch, SpillMissingError } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { afterPublish, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { KEY_COLUMNS } from '../../shared/copy-text.js';
@@ -41,9 +41,11 @@ export async function runLoad(payload: LoadPayload, deps: WorkerDeps, ctx: StepC
     const body =
       payload.copyKey !== undefined
         ? await readCopyBatch(deps.s3, deps.config, payload.copyKey)
-        : payload.copyZ !== undefined
-          ? inflateCopy(payload.copyZ)
-          : payload.copy!;
+        : payload.copyBr !== undefined
+          ? decompressCopy(payload.copyBr)
+          : payload.copyZ !== undefined
+            ? inflateCopy(payload.copyZ)
+            : payload.copy!;
     const skipped = await withTransaction(pool, async (client) => {
       const claimed = await client.query(
         `INSERT INTO etl_batches (run_id, batch, rows, object_index, object_count, notes)

@@ -5,8 +5,8 @@ import type { DatasetRecord } from '../../shared/record.js';
 import { markRunning } from '../../shared/runs.js';
 import { getObjectBytes, ObjectChangedError } from '../../shared/s3.js';
 import {
+  compressCopy,
   copyBatchKey,
-  deflateCopy,
   parseRecordChunk,
   readSpilledChunk,
   SpillMissingError,
@@ -23,7 +23,7 @@ import { DcatApValidator, type DcatApVerdict } from './dcat-ap.js';
 import { computeFair, type FairContext } from './fair.js';
 import { sanitizeRow } from './sanitize.js';
 
-/** Deflated COPY text up to this size rides in the load job; larger batches are spilled to S3 (bounded Redis). */
+/** Compressed COPY text up to this size rides in the load job; larger batches are spilled to S3 (bounded Redis). */
 export const LOAD_INLINE_MAX_BYTES = 1024 * 1024;
 
 /** Every indicator of one dataset, and the per-run counters it adds to. */
@@ -218,13 +218,13 @@ export async function runTransform(
       datasets: rows.length,
       notes,
     };
-    const copyZ = deflateCopy(copy);
-    const spilled = copyZ.length > LOAD_INLINE_MAX_BYTES;
+    const copyBr = compressCopy(copy);
+    const spilled = copyBr.length > LOAD_INLINE_MAX_BYTES;
     if (spilled) {
       load.copyKey = copyBatchKey(deps.config, run, payload.batch);
       await writeCopyBatch(deps.s3, deps.config, load.copyKey, copy);
     } else {
-      load.copyZ = copyZ;
+      load.copyBr = copyBr;
     }
     await enqueueNext(deps, 'transform', run, payload.batch, load);
     if (repaired.length > 0) {
