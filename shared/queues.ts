@@ -75,8 +75,8 @@ export type TransformPayload = z.infer<typeof transformPayload>;
 /**
  * Load: the indicator rows of one transform batch, already encoded by transform as COPY text
  * (one line per dataset, columns in COPY_COLUMNS order), inline when small (`copyBr`: brotli,
- * base64; `copyZ`, raw deflate, and `copy`, plain text, as earlier versions wrote them), else spilled to S3 under
- * RUNS_PREFIX (gzipped) and named here. A row that does not fit its columns fails in
+ * base64; `copyZ`, raw deflate, and `copy`, plain text, as earlier versions wrote them), else
+ * spilled to S3 under RUNS_PREFIX (gzipped) and named here. A row that does not fit its columns fails in
  * transform, naming the dataset and column.
  */
 export const loadPayload = z
