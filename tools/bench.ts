@@ -47,6 +47,8 @@ interface PipelineFigures {
   servicesCpu: Record<string, number>;
   redisPeakMb: number;
   runId: number;
+  /** Seconds each job took (active to completed), in the order they started: warm-up shows in the first ones. */
+  jobS: { transform: number[]; load: number[] };
 }
 
 interface BareFigures {
@@ -179,18 +181,23 @@ async function runPipeline(
       await sleep(100);
     }
     const stage = { transformFirst: 0, transformLast: 0, loadFirst: 0, loadLast: 0 };
+    const jobs = { transform: new Map<string, number>(), load: new Map<string, number>() };
     const events = (['transform', 'load'] as const).map((name) => {
       const qe = new QueueEvents(name, {
         connection: { url: config.REDIS_URL },
         prefix: config.QUEUE_PREFIX,
       });
-      qe.on('active', () => {
+      qe.on('active', ({ jobId }) => {
         if (name === 'transform') stage.transformFirst ||= Date.now();
         else stage.loadFirst ||= Date.now();
+        // started: a negative time, made a duration on completion
+        jobs[name].set(jobId, -Date.now());
       });
-      qe.on('completed', () => {
+      qe.on('completed', ({ jobId }) => {
         if (name === 'transform') stage.transformLast = Date.now();
         else stage.loadLast = Date.now();
+        const t = jobs[name].get(jobId);
+        if (t !== undefined && t < 0) jobs[name].set(jobId, (Date.now() + t) / 1000);
       });
       return qe;
     });
@@ -231,6 +238,10 @@ async function runPipeline(
             cpuS: cpuSecondsOf(pids()[i]!) - cpuStart[i]!,
           })),
           redisPeakMb: mb(redisPeak),
+          jobS: {
+            transform: [...jobs.transform.values()].filter((d) => d >= 0),
+            load: [...jobs.load.values()].filter((d) => d >= 0),
+          },
           servicesCpu: Object.fromEntries(
             Object.entries(servicesCpuSeconds()).map(([k, v]) => [k, v - (servicesStart[k] ?? 0)]),
           ),
@@ -477,6 +488,12 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
   return { scale, dump, genS, runs, bare, readers, single, repeat: opts.repeat };
 }
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   const { dump, runs, bare, readers, single } = r;
   const dumpMb = mb(dump.bytes);
@@ -514,6 +531,10 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
     '-',
   ]);
   row('Redis peak used_memory (MB)', [...cols.map((p) => f(p.redisPeakMb)), '-']);
+  const jobFigures = (d: number[]) =>
+    d.length === 0 ? '-' : `${f(d[0]!, 2)}/${f(median(d), 2)}/${f(d[d.length - 1]!, 2)}`;
+  row('transform job s (1st/median/last)', [...cols.map((p) => jobFigures(p.jobS.transform)), '-']);
+  row('load job s (1st/median/last)', [...cols.map((p) => jobFigures(p.jobS.load)), '-']);
   for (const p of cols) {
     console.log(
       `  RSS and CPU per process, ${p === single?.pipe ? 'one file' : p.label}: ${p.processes.map((x) => `${x.queues} ${f(x.peakRssMb)} MB, ${f(x.cpuS, 1)} s CPU`).join('; ')}; services' CPU meanwhile: ${Object.entries(
