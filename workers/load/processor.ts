@@ -26,6 +26,17 @@ export interface LoadResult {
 }
 
 /**
+ * The COPY text a load job carries, whichever way: spilled to S3 (`copyKey`), brotli (`copyBr`),
+ * or as earlier versions wrote it inline, deflated (`copyZ`) or plain (`copy`).
+ */
+async function copyTextOf(payload: LoadPayload, deps: WorkerDeps): Promise<Buffer | string> {
+  if (payload.copyKey !== undefined) return readCopyBatch(deps.s3, deps.config, payload.copyKey);
+  if (payload.copyBr !== undefined) return decompressCopy(payload.copyBr);
+  if (payload.copyZ !== undefined) return inflateCopy(payload.copyZ);
+  return payload.copy!;
+}
+
+/**
  * Load: COPYs one batch into the run's staging table and records the batch (its rows, objects and
  * notes) in `etl_batches`, in one transaction. The batch key is the idempotency key: a retried or
  * duplicated batch writes nothing. Loads never update the run's row, so concurrent loads never
@@ -38,14 +49,7 @@ export async function runLoad(payload: LoadPayload, deps: WorkerDeps, ctx: StepC
     await deps.hooks?.beforeLoad?.(payload);
     await markRunning(pool, payload.runId, ctx.jobId);
     // a spilled batch is read before the transaction opens: no transaction waits on S3
-    const body =
-      payload.copyKey !== undefined
-        ? await readCopyBatch(deps.s3, deps.config, payload.copyKey)
-        : payload.copyBr !== undefined
-          ? decompressCopy(payload.copyBr)
-          : payload.copyZ !== undefined
-            ? inflateCopy(payload.copyZ)
-            : payload.copy!;
+    const body = await copyTextOf(payload, deps);
     const skipped = await withTransaction(pool, async (client) => {
       const claimed = await client.query(
         `INSERT INTO etl_batches (run_id, batch, rows, object_index, object_count, notes)
