@@ -245,6 +245,35 @@ describe('data path v2', () => {
     expect(retried.notes).toMatchObject({ 'object_without_datasets:rewritten/page-0001.json': 1 });
   });
 
+  it('an object rewritten after the listing, fetched while the one before it is scored, fails naming it', async () => {
+    await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'ahead/', { datasets: 90, pages: 3, seed: 48 });
+    let job: TransformPayload | undefined;
+    faults.beforeTransform = async (p) => {
+      job = p;
+      // the last of the job's three objects: its GET goes out while the second one is scored
+      await ctx.s3.send(
+        new PutObjectCommand({
+          Bucket: ctx.config.S3_BUCKET,
+          Key: 'ahead/page-0003.json',
+          Body: JSON.stringify({ '@context': {}, '@graph': [] }),
+        }),
+      );
+    };
+    const run = await runToEnd('ahead/');
+    expect([job!.source, ...(job!.more ?? [])].map((s) => s.object.key)).toEqual([
+      'ahead/page-0001.json',
+      'ahead/page-0002.json',
+      'ahead/page-0003.json',
+    ]);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/transform o0c0: s3:\/\/.*ahead\/page-0003\.json changed since it was listed/);
+    await retryFailedStep(deps, run.failed_job!);
+    const retried = await waitForRun(ctx.pool, run.id, { timeoutMs: 60_000, intervalMs: 50 });
+    expect(retried.status).toBe('published');
+    expect(retried.datasets).toBe(60);
+    expect(retried.notes).toMatchObject({ 'object_without_datasets:ahead/page-0003.json': 1 });
+  });
+
   it('a spilled chunk missing on retry gives a clear error', async () => {
     await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'lost/', {
       datasets: 120,

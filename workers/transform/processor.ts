@@ -65,12 +65,26 @@ export interface TransformResult {
   spilled: boolean;
 }
 
-/** The records one reference names: a whole object of the dump, read and resolved here, or a spilled chunk. */
+/** The bytes of a whole object of the dump, as stored (the ETag listed, unless a retry accepts a new version). */
+function fetchWhole(source: TransformSource, acceptNewVersion: boolean, deps: WorkerDeps): Promise<Buffer> {
+  const { config, s3 } = deps;
+  return getObjectBytes(s3, config.S3_BUCKET, source.object.key, {
+    // a retry after bad input reads the version the operator fixed in place
+    ...(acceptNewVersion ? {} : { etag: source.object.etag }),
+    maxBytes: config.WHOLE_OBJECT_MAX_BYTES,
+  });
+}
+
+/**
+ * The records one reference names: a whole object of the dump, read and resolved here, or a
+ * spilled chunk. `prefetched`: the whole object's GET, started while the previous one was scored.
+ */
 async function readRecords(
   source: TransformSource,
   acceptNewVersion: boolean,
   deps: WorkerDeps,
   notes: Record<string, number>,
+  prefetched?: Promise<Buffer>,
 ): Promise<DatasetRecord[]> {
   const { config, s3 } = deps;
   const { object } = source;
@@ -99,11 +113,7 @@ async function readRecords(
       }
     });
   }
-  const stored = await getObjectBytes(s3, config.S3_BUCKET, object.key, {
-    // a retry after bad input reads the version the operator fixed in place
-    ...(acceptNewVersion ? {} : { etag: object.etag }),
-    maxBytes: config.WHOLE_OBJECT_MAX_BYTES,
-  });
+  const stored = await (prefetched ?? fetchWhole(source, acceptNewVersion, deps));
   const read = await readWholeObject(object.key, stored, { maxBytes: config.WHOLE_OBJECT_MAX_BYTES });
   if (read.records.length === 0) {
     if (!read.hasGraph) {
@@ -181,10 +191,26 @@ export async function runTransform(
     const limits = { maxValueBytes: deps.config.MAX_VALUE_BYTES };
     const fairCtx = { ...fair, runDate: payload.runDate };
     let readMs = 0;
+    const acceptNewVersion = payload.acceptNewVersion === true;
+    // the next whole object's GET goes out while this one is scored: its bytes wait in the
+    // socket, not the worker for S3 (one object ahead, so one more page in memory at most)
+    const prefetch = (k: number): Promise<Buffer> | undefined => {
+      const next = sources[k];
+      if (next?.kind !== 'object') return undefined;
+      const got = fetchWhole(next, acceptNewVersion, deps);
+      got.catch(() => undefined); // a failure surfaces when that object's turn comes
+      return got;
+    };
+    let ahead = prefetch(0);
     // one reference at a time: the records of one object or chunk in memory, the rows of all
-    for (const source of sources) {
+    for (let k = 0; k < sources.length; k++) {
+      const source = sources[k]!;
       const reading = Date.now();
-      const records = await readRecords(source, payload.acceptNewVersion === true, deps, notes);
+      const got = ahead;
+      ahead = undefined;
+      const recordsOf = readRecords(source, acceptNewVersion, deps, notes, got);
+      ahead = prefetch(k + 1);
+      const records = await recordsOf;
       readMs += Date.now() - reading;
       const shacl = await validateDcatAp(records, deps, notes);
       for (const record of records) {
