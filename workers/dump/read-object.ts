@@ -6,7 +6,7 @@ import { JsonGraphScanner, type GraphScanner, type GraphScannerOptions } from '.
 import { InputError } from './input-error.js';
 import {
   resolveDatasets,
-  SHARED_TYPES,
+  isSharedByType,
   type ElementText,
   type ExpandedElement,
   type SourcedNode,
@@ -134,7 +134,7 @@ async function* readElements(
             // collect), but for agents and catalogues: far from most of the chunks that need them
             if (!doc.gzipped && ev.offset !== undefined && ev.length !== undefined) {
               element.at = { offset: ev.offset, length: ev.length };
-              if (nodes.some((n) => n.types.some((t) => SHARED_TYPES.has(t)))) element.text = ev.text;
+              if (nodes.some(isSharedByType)) element.text = ev.text;
             } else {
               element.text = ev.text ?? JSON.stringify(ev.value);
             }

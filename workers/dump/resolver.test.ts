@@ -174,6 +174,33 @@ describe('shared nodes', () => {
     expect(stats.evicted).toBeGreaterThan(60);
   });
 
+  it("keeps the organisation while each record's own blank catalogue comes and goes: no re-read", async () => {
+    // a CKAN export: every dataset's catalogue record points to a blank dcat:Catalog of its own
+    const org = node('ex:org', ['foaf:Organization']);
+    const nodes: GraphNode[] = [org];
+    for (let i = 0; i < 60; i++) {
+      nodes.push(
+        dataset(`ex:d${i}`, {
+          'foaf:isPrimaryTopicOf': [ref(`_:rec${i}`)],
+          ...(i === 59 ? { 'dcterms:publisher': [ref(org.id)] } : {}),
+        }),
+        node(`_:rec${i}`, ['dcat:CatalogRecord'], { 'dcat:inCatalog': [ref(`_:cat${i}`)] }),
+        node(`_:cat${i}`, ['dcat:Catalog'], { 'dcterms:title': [lit(`source ${i}`)] }),
+      );
+    }
+    const stats = newResolverStats();
+    const records = await resolve(nodes, { maxNodes: 20, stats });
+    expect(records.map((r) => [...r.nodes.keys()])).toEqual(
+      Array.from({ length: 60 }, (_, i) => [
+        `ex:d${i}`,
+        ...(i === 59 ? [org.id] : []),
+        `_:rec${i}`,
+        `_:cat${i}`,
+      ]),
+    );
+    expect(stats).toMatchObject({ reads: 1, deferred: 0, records: 60 });
+  });
+
   it('still resolves every dataset when more nodes are shared than a quarter of the bound keeps', async () => {
     const nodes: GraphNode[] = [];
     for (let i = 0; i < 40; i++) nodes.push(node(`ex:org${i}`, ['foaf:Organization']));
