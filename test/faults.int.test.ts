@@ -49,12 +49,24 @@ beforeAll(async () => {
   workers = await startWorkers(deps, ['extract', 'transform', 'load']);
 });
 
+/** A teardown step, named on stderr when it takes long: a hang says where it is. */
+async function step(name: string, run: () => Promise<unknown> | undefined): Promise<void> {
+  const t0 = Date.now();
+  const slow = setTimeout(() => console.warn(`faults teardown: ${name} still running after 10 s`), 10_000);
+  try {
+    await run();
+  } finally {
+    clearTimeout(slow);
+    if (Date.now() - t0 > 10_000) console.warn(`faults teardown: ${name} took ${Date.now() - t0} ms`);
+  }
+}
+
 afterAll(async () => {
   for (const p of Object.values(proxies)) p?.heal();
-  await workers?.close();
-  await deps?.close();
-  for (const p of Object.values(proxies)) await p?.close();
-  await ctx?.cleanup();
+  await step('workers.close', () => workers?.close());
+  await step('deps.close', () => deps?.close());
+  for (const [name, p] of Object.entries(proxies)) await step(`${name} proxy close`, () => p?.close());
+  await step('test context cleanup', () => ctx?.cleanup());
 });
 
 /** How long each outage lasts (FAULT_OUTAGE_MS=60000 for the one-minute outages of the README). */
