@@ -206,9 +206,7 @@ export async function runTransform(
     for (let k = 0; k < sources.length; k++) {
       const source = sources[k]!;
       const reading = Date.now();
-      const got = ahead;
-      ahead = undefined;
-      const recordsOf = readRecords(source, acceptNewVersion, deps, notes, got);
+      const recordsOf = readRecords(source, acceptNewVersion, deps, notes, ahead);
       ahead = prefetch(k + 1);
       const records = await recordsOf;
       readMs += Date.now() - reading;
