@@ -8,7 +8,7 @@ import {
   S3Client,
   type _Object,
 } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Config } from './config.js';
 
 /** An S3 client for MinIO or AWS: path-style when S3_FORCE_PATH_STYLE, the endpoint when S3_ENDPOINT. */
@@ -19,7 +19,7 @@ export function createS3(
   > &
     Partial<Pick<Config, 'S3_REQUEST_TIMEOUT_MS' | 'S3_CONNECT_TIMEOUT_MS' | 'S3_MAX_ATTEMPTS'>>,
 ): S3Client {
-  return new S3Client({
+  const client = new S3Client({
     region: config.S3_REGION,
     forcePathStyle: config.S3_FORCE_PATH_STYLE,
     // a stalled S3 must not stall a worker: every request has a deadline, then is retried
@@ -43,6 +43,49 @@ export function createS3(
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+  bodyIdleMs.set(client, config.S3_REQUEST_TIMEOUT_MS ?? 30_000);
+  return client;
+}
+
+/** S3_REQUEST_TIMEOUT_MS of each client createS3 made: the deadline of a body's next bytes too. */
+const bodyIdleMs = new WeakMap<S3Client, number>();
+
+/** Thrown when an object's body stops coming after its headers did (a hung S3 or network). */
+export class S3BodyStalledError extends Error {
+  override readonly name = 'S3BodyStalledError';
+}
+
+/**
+ * The chunks of a response body, each awaited with a deadline. The SDK's request timeout ends
+ * once the headers are in, and a socket timeout would also fire while the reader itself is busy
+ * (extract waiting for room in the queues holds the stream for minutes): here only the time spent
+ * waiting for the next bytes counts. A stalled body is destroyed with an S3BodyStalledError naming
+ * the object; the step fails and is retried by its queue's policy.
+ */
+async function* guardedBody(body: Readable, idleMs: number, where: string): AsyncGenerator<Buffer> {
+  const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const stalled = () =>
+    body.destroy(
+      new S3BodyStalledError(
+        `${where}: no bytes of its body for ${idleMs} ms (S3_REQUEST_TIMEOUT_MS) after its headers came; the S3 server or the network hung`,
+      ),
+    );
+  try {
+    for (;;) {
+      const timer = setTimeout(stalled, idleMs);
+      let next: IteratorResult<Buffer>;
+      try {
+        next = await chunks.next();
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // the reader stopped early (an error, a break): the socket is not left to hang on
+    if (!body.readableEnded) body.destroy();
+  }
 }
 
 /** Every object under a prefix, following continuation tokens (1,000 keys a page). */
@@ -67,7 +110,7 @@ async function openObject(
   bucket: string,
   key: string,
   opts: { etag?: string; range?: string },
-): Promise<{ body: Readable; length: number | undefined }> {
+): Promise<{ body: AsyncGenerator<Buffer>; raw: Readable; length: number | undefined }> {
   const where = `s3://${bucket}/${key}`;
   let out;
   try {
@@ -93,7 +136,8 @@ async function openObject(
     );
   }
   if (!out.Body) throw new Error(`${where}: empty body`);
-  return { body: out.Body as Readable, length: out.ContentLength };
+  const raw = out.Body as Readable;
+  return { body: guardedBody(raw, bodyIdleMs.get(s3) ?? 30_000, where), raw, length: out.ContentLength };
 }
 
 /** The body of an object as a Node stream; refused when its ETag is not `etag` (when given). */
@@ -103,7 +147,7 @@ export async function getObjectStream(
   key: string,
   etag?: string,
 ): Promise<Readable> {
-  return (await openObject(s3, bucket, key, { etag })).body;
+  return Readable.from((await openObject(s3, bucket, key, { etag })).body, { objectMode: false });
 }
 
 /**
@@ -156,19 +200,18 @@ export async function getObjectBytes(
   opts: { etag?: string; maxBytes?: number; range?: string } = {},
 ): Promise<Buffer> {
   const where = `s3://${bucket}/${key}`;
-  const { body, length: declared } = await openObject(s3, bucket, key, opts);
+  const { body, raw, length: declared } = await openObject(s3, bucket, key, opts);
   const max = opts.maxBytes ?? Number.POSITIVE_INFINITY;
   if ((declared ?? 0) > max) {
-    body.destroy();
+    raw.destroy();
     throw new Error(`${where} is ${declared} bytes, over the ${max} bytes read whole`);
   }
   const parts: Buffer[] = [];
   let length = 0;
-  for await (const chunk of body) {
-    const b = chunk as Buffer;
+  for await (const b of body) {
     length += b.length;
     if (length > max) {
-      body.destroy();
+      // leaving the loop ends the body (guardedBody destroys it)
       throw new Error(`${where} is over the ${max} bytes read whole`);
     }
     parts.push(b);
