@@ -271,22 +271,6 @@ async function settle(pool: Pool): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
-/** A measured pass run `times` times, each after {@link settle}: the fastest one. */
-async function bestOf<T>(
-  times: number,
-  pool: Pool,
-  pass: () => Promise<T>,
-  seconds: (figures: T) => number,
-): Promise<T> {
-  let best: T | undefined;
-  for (let i = 0; i < times; i++) {
-    await settle(pool);
-    const figures = await pass();
-    if (best === undefined || seconds(figures) < seconds(best)) best = figures;
-  }
-  return best!;
-}
-
 /** One pipeline run, printed at once: a long run's figure survives an interrupted later pass. */
 function printRun(scale: number, label: string, run: PipelineFigures): void {
   console.log(
@@ -437,55 +421,66 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
   for await (const o of listObjects(s3, config.S3_BUCKET, config.DUMP_PREFIX)) keys.push(o.Key!);
   keys.sort();
 
-  // each layout and the bare limit run `repeat` times: the best of each is compared (the same
-  // rule on both sides: this machine's noise, other VMs' steal, is not the pipeline's)
-  const wall = (p: PipelineFigures) => p.wallS;
-  const runs: PipelineFigures[] = [];
-  for (const n of opts.transformWorkers) {
-    const pass = async () => {
-      const run = await runPipeline(config, env, pool, n);
-      printRun(scale, run.label, run);
-      return run;
-    };
-    runs.push(await bestOf(opts.repeat, pool, pass, wall));
-  }
-  const barePass = async () => {
-    const pass = await runBare(config, s3, pool, runs[0]!.runId, keys);
-    console.log(
-      `  bare limit x${scale}: ${(pass.parseS + pass.copyS).toFixed(1)} s (GET + JSON.parse ${pass.parseS.toFixed(1)} s, COPY ${pass.copyS.toFixed(1)} s)`,
-    );
-    return pass;
-  };
-  const bare = await bestOf(opts.repeat, pool, barePass, (b) => b.parseS + b.copyS);
-  const readers = await compareReaders(config, s3, keys);
-
-  // the same datasets as ONE file (no duplicates then)
-  let single: { pipe: PipelineFigures; bytes: number; datasets: number } | undefined;
+  // the same datasets as ONE file (no duplicates then), written before the first round
+  let written: { bytes: number; datasets: number } | undefined;
   if (opts.single) {
-    const singleEnv = { ...env, DUMP_PREFIX: 'single/' };
-    const written = await writeDumpToS3(s3, config.S3_BUCKET, 'single/', {
+    written = await writeDumpToS3(s3, config.S3_BUCKET, 'single/', {
       datasets: pages * 100,
       pages,
       seed: 1,
       single: true,
     });
-    // as deployed: extract in its own process, two transform+load processes when measured
-    const last = opts.transformWorkers.includes(2)
-      ? 2
-      : opts.transformWorkers[opts.transformWorkers.length - 1]!;
-    const pass = async () => {
-      const run = await runPipeline({ ...config, DUMP_PREFIX: 'single/' }, singleEnv, pool, last);
-      printRun(scale, `one file, ${run.label}`, run);
-      return run;
-    };
-    const pipe = await bestOf(opts.repeat, pool, pass, wall);
-    single = { pipe, bytes: written.bytes, datasets: written.datasets };
   }
+  // as deployed: extract in its own process, two transform+load processes when measured
+  const singleLayout = opts.transformWorkers.includes(2)
+    ? 2
+    : opts.transformWorkers[opts.transformWorkers.length - 1]!;
+
+  // `repeat` rounds, each running every layout, the bare limit and the one file once, after
+  // settle(): the sides sample the same phases of this shared machine (its speed drifts by up to
+  // 2x within minutes), and each round's own ratios are paired figures; the best of each side
+  // across rounds is compared (the same rule on both sides)
+  const byLayout = opts.transformWorkers.map(() => [] as PipelineFigures[]);
+  const bares: BareFigures[] = [];
+  const singles: PipelineFigures[] = [];
+  for (let round = 0; round < opts.repeat; round++) {
+    for (const [k, n] of opts.transformWorkers.entries()) {
+      await settle(pool);
+      const run = await runPipeline(config, env, pool, n);
+      printRun(scale, run.label, run);
+      byLayout[k]!.push(run);
+    }
+    await settle(pool);
+    const pass = await runBare(config, s3, pool, byLayout[0]![0]!.runId, keys);
+    console.log(
+      `  bare limit x${scale}: ${(pass.parseS + pass.copyS).toFixed(1)} s (GET + JSON.parse ${pass.parseS.toFixed(1)} s, COPY ${pass.copyS.toFixed(1)} s)`,
+    );
+    bares.push(pass);
+    if (written) {
+      await settle(pool);
+      const singleEnv = { ...env, DUMP_PREFIX: 'single/' };
+      const run = await runPipeline({ ...config, DUMP_PREFIX: 'single/' }, singleEnv, pool, singleLayout);
+      printRun(scale, `one file, ${run.label}`, run);
+      singles.push(run);
+    }
+  }
+  const fastest = <T>(xs: T[], seconds: (x: T) => number): T =>
+    xs.reduce((a, b) => (seconds(b) < seconds(a) ? b : a));
+  const runs = byLayout.map((xs) => fastest(xs, (p) => p.wallS));
+  const bare = fastest(bares, (b) => b.parseS + b.copyS);
+  // each round's own ratios: to the bare limit of that round, and the one file to its paged run
+  const pagedK = opts.transformWorkers.indexOf(singleLayout);
+  const rounds = bares.map((b, i) => ({
+    toBare: byLayout.map((xs) => xs[i]!.wallS / (b.parseS + b.copyS)),
+    ...(written ? { singleToPaged: singles[i]!.wallS / byLayout[pagedK]![i]!.wallS } : {}),
+  }));
+  const readers = await compareReaders(config, s3, keys);
+  const single = written ? { pipe: fastest(singles, (p) => p.wallS), ...written } : undefined;
 
   await pool.end();
   s3.destroy();
   await dropDatabase(config.DATABASE_URL);
-  return { scale, dump, genS, runs, bare, readers, single, repeat: opts.repeat };
+  return { scale, dump, genS, runs, bare, readers, single, rounds, repeat: opts.repeat };
 }
 
 function median(values: number[]): number {
@@ -499,7 +494,7 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   const dumpMb = mb(dump.bytes);
   const bareS = bare.parseS + bare.copyS;
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
-  const width = 16;
+  const width = Math.max(16, ...runs.map((p) => p.label.replace('extract | ', '').length + 2));
   const row = (label: string, cells: string[]) =>
     console.log(`  ${label.padEnd(34)}${cells.map((c) => c.padStart(width)).join('')}`);
   console.log(
@@ -576,6 +571,19 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
     );
   }
   console.log(`  targets: ${targets.join('; ')}`);
+  if (r.rounds.length > 1) {
+    // paired figures: each round's pipeline against that round's bare limit (and paged run)
+    const layouts = runs.map((p) => p.label.replace('extract | ', ''));
+    const cell = (x: number) => `${f(x, 2)}x`;
+    const perLayout = layouts.map(
+      (label, k) =>
+        `${label} ${r.rounds.map((x) => cell(x.toBare[k]!)).join(', ')} (median ${cell(median(r.rounds.map((x) => x.toBare[k]!)))})`,
+    );
+    const oneFile = single
+      ? `; one file to the paged run ${r.rounds.map((x) => cell(x.singleToPaged!)).join(', ')} (median ${cell(median(r.rounds.map((x) => x.singleToPaged!)))})`
+      : '';
+    console.log(`  each round's own ratios, to the bare limit: ${perLayout.join('; ')}${oneFile}`);
+  }
 }
 
 export function register(program: Command): void {
@@ -589,7 +597,7 @@ export function register(program: Command): void {
     .option('--single', 'also run the same datasets as one single large file')
     .option(
       '--repeat <n>',
-      'runs of each layout and of the bare limit; the best of each is compared',
+      "rounds, each running every layout, the bare limit (and the one file) once: the best of each is compared, and each round's own ratios are printed",
       Number,
       1,
     )
