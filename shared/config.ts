@@ -85,8 +85,6 @@ export const configSchema = z.object({
   MAX_PENDING_CHUNKS: int(16, 1, 10_000),
   EXTRACT_CONCURRENCY: int(1, 1, 64),
   TRANSFORM_CONCURRENCY: int(1, 1, 64),
-  /** Niceness a worker process that transforms but does not extract adds to its own (0: none); see yieldCpuForRoles. */
-  TRANSFORM_NICE: int(10, 0, 19),
   LOAD_CONCURRENCY: int(2, 1, 64),
   /** Upper bound of JSON-LD nodes the extract resolver keeps in memory per object before spilling to a second pass. */
   RESOLVER_MAX_NODES: int(20_000, 100, 100_000_000),

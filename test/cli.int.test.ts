@@ -1,4 +1,3 @@
-import { getPriority } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { configEnv as configEnvOf, createTestContext, type TestContext } from './helpers/context.js';
@@ -225,32 +224,6 @@ describe('dcat-quality CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('workers stopped');
   });
-
-  it('a transform process without extract lowers its priority by TRANSFORM_NICE, the others keep theirs', async () => {
-    // the spawned CLI starts at this thread's niceness
-    const base = getPriority();
-    const startedNice = async (queues: string, env: Record<string, string> = {}) => {
-      let line = '';
-      let seen!: () => void;
-      const ready = new Promise<void>((r) => (seen = r));
-      const w = cli(['workers', '--queues', queues], env, (text) => {
-        const found = text.split('\n').find((l) => l.includes('"msg":"workers started"'));
-        if (found) {
-          line = found;
-          seen();
-        }
-      });
-      await ready;
-      w.child.kill('SIGTERM');
-      expect((await w.done).code).toBe(0);
-      return (JSON.parse(line) as { nice: number }).nice;
-    };
-    expect(await startedNice('transform,load')).toBe(Math.min(19, base + 10));
-    expect(await startedNice('transform', { TRANSFORM_NICE: '3' })).toBe(Math.min(19, base + 3));
-    expect(await startedNice('extract,transform,load')).toBe(base);
-    expect(await startedNice('load')).toBe(base);
-    expect(await startedNice('transform', { TRANSFORM_NICE: '0' })).toBe(base);
-  }, 60_000);
 
   it('refuses an unknown queue name', async () => {
     const r = await cli(['workers', '--queues', 'extract,nope']).done;

@@ -501,7 +501,7 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
     `\n== dump x${r.scale}: ${dump.files} objects, ${f(dumpMb)} MB, ${dump.datasets} datasets (generated and uploaded in ${f(r.genS)} s)`,
   );
   console.log(
-    `  worker node flags: ${workerNodeArgs().join(' ') || '(none, as `dcat-quality workers` runs)'}; DCAT_AP_SHACL=${process.env.DCAT_AP_SHACL ?? 'off'} in the pipeline runs${r.repeat > 1 ? `; best of ${r.repeat} runs each side` : ''}`,
+    `  worker node flags: ${workerNodeArgs().join(' ') || '(none, as `dcat-quality workers` runs)'}; DCAT_AP_SHACL=${process.env.DCAT_AP_SHACL ?? 'off'} in the pipeline runs${r.repeat > 1 ? `; best of ${r.repeat} interleaved rounds each side` : ''}`,
   );
   const cols = [...runs, ...(single ? [single.pipe] : [])];
   const headers = [

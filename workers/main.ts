@@ -1,5 +1,4 @@
 import type { Worker } from 'bullmq';
-import { getPriority, setPriority } from 'node:os';
 import type { Config } from '../shared/config.js';
 import { createQueues, closeQueues } from '../shared/bull.js';
 import { createPool } from '../shared/db.js';
@@ -37,33 +36,6 @@ export function parseRoles(list: string | undefined): QueueName[] {
     throw new Error(`unknown queue(s) ${unknown.join(', ')}: expected some of ${QUEUE_NAMES.join(', ')}`);
   }
   return [...new Set(roles)] as QueueName[];
-}
-
-/**
- * The niceness a worker process gives its main thread (where jobs run) before it starts: a process
- * that scores (transform) but does not extract lowers its priority by TRANSFORM_NICE. Scoring is
- * the parallel bulk of a run; on a machine it shares, it yields the CPU to extract (one stream
- * through the resolver: the critical path of a huge object), PostgreSQL and S3, and to whatever
- * else runs there. Never raises a priority; returns the niceness the thread has afterwards.
- */
-export function yieldCpuForRoles(
-  roles: readonly QueueName[],
-  nice: number,
-  warn: (message: string) => void = () => undefined,
-): number {
-  const now = getPriority();
-  if (nice <= 0 || !roles.includes('transform') || roles.includes('extract')) return now;
-  const target = Math.min(19, now + nice);
-  if (target === now) return now;
-  try {
-    setPriority(target);
-    return target;
-  } catch (err) {
-    warn(
-      `TRANSFORM_NICE=${nice}: could not lower the priority (${(err as Error).message}); running at ${now}`,
-    );
-    return now;
-  }
 }
 
 /** Connections and clients shared by the workers of one process; migrates the database once. */
@@ -120,7 +92,7 @@ export async function startWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   // the process that runs extract also looks for runs whose jobs are gone
   const reconciler = roles.includes('extract') ? startReconciler(deps) : undefined;
-  deps.log.info({ roles, nice: getPriority() }, 'workers started');
+  deps.log.info({ roles }, 'workers started');
   return {
     async close() {
       reconciler?.stop();

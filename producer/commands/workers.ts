@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { getConfig } from '../../shared/config.js';
 import { assertDatabaseReachable } from '../../shared/db.js';
 import { assertRedisReachable } from '../../shared/redis.js';
-import { buildWorkerDeps, parseRoles, startWorkers, yieldCpuForRoles } from '../../workers/main.js';
+import { buildWorkerDeps, parseRoles, startWorkers } from '../../workers/main.js';
 
 export function register(program: Command): void {
   program
@@ -30,7 +30,6 @@ export function register(program: Command): void {
         process.once('SIGINT', stop);
       });
       const deps = await buildWorkerDeps(config);
-      yieldCpuForRoles(roles, config.TRANSFORM_NICE, (m) => deps.log.warn(m));
       const running = await startWorkers(deps, roles);
       await stopped;
       deps.log.info({ signal: received }, 'stopping: waiting for running jobs');
