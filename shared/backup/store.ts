@@ -1,13 +1,7 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { listObjects } from '../s3.js';
+import { getObjectBytes, listObjects } from '../s3.js';
 
 /**
  * Layout in S3, under BACKUP_PREFIX:
@@ -87,8 +81,8 @@ async function readSidecarObject(
 ): Promise<BackupSidecar | undefined> {
   let text: string;
   try {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: sidecarKey(key) }));
-    text = (await out.Body?.transformToString('utf8')) ?? '';
+    // through getObjectBytes: named errors, and the deadline on the body's bytes every GET has
+    text = (await getObjectBytes(s3, bucket, sidecarKey(key))).toString('utf8');
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;
