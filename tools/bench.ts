@@ -271,6 +271,14 @@ async function settle(pool: Pool): Promise<void> {
   (globalThis as { gc?: () => void }).gc?.();
 }
 
+/** The fastest of several passes (the best of each side is compared). */
+function fastest<T>(xs: T[], seconds: (x: T) => number): T {
+  return xs.reduce((a, b) => (seconds(b) < seconds(a) ? b : a));
+}
+
+const wallOf = (p: PipelineFigures) => p.wallS;
+const bareSeconds = (b: BareFigures) => b.parseS + b.copyS;
+
 /** One pipeline run, printed at once: a long run's figure survives an interrupted later pass. */
 function printRun(scale: number, label: string, run: PipelineFigures): void {
   console.log(
@@ -453,7 +461,7 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
     await settle(pool);
     const pass = await runBare(config, s3, pool, byLayout[0]![0]!.runId, keys);
     console.log(
-      `  bare limit x${scale}: ${(pass.parseS + pass.copyS).toFixed(1)} s (GET + JSON.parse ${pass.parseS.toFixed(1)} s, COPY ${pass.copyS.toFixed(1)} s)`,
+      `  bare limit x${scale}: ${bareSeconds(pass).toFixed(1)} s (GET + JSON.parse ${pass.parseS.toFixed(1)} s, COPY ${pass.copyS.toFixed(1)} s)`,
     );
     bares.push(pass);
     if (written) {
@@ -464,18 +472,16 @@ async function benchOnce(base: Config, scale: number, opts: BenchOptions, s3serv
       singles.push(run);
     }
   }
-  const fastest = <T>(xs: T[], seconds: (x: T) => number): T =>
-    xs.reduce((a, b) => (seconds(b) < seconds(a) ? b : a));
-  const runs = byLayout.map((xs) => fastest(xs, (p) => p.wallS));
-  const bare = fastest(bares, (b) => b.parseS + b.copyS);
+  const runs = byLayout.map((xs) => fastest(xs, wallOf));
+  const bare = fastest(bares, bareSeconds);
   // each round's own ratios: to the bare limit of that round, and the one file to its paged run
   const pagedK = opts.transformWorkers.indexOf(singleLayout);
   const rounds = bares.map((b, i) => ({
-    toBare: byLayout.map((xs) => xs[i]!.wallS / (b.parseS + b.copyS)),
+    toBare: byLayout.map((xs) => xs[i]!.wallS / bareSeconds(b)),
     ...(written ? { singleToPaged: singles[i]!.wallS / byLayout[pagedK]![i]!.wallS } : {}),
   }));
   const readers = await compareReaders(config, s3, keys);
-  const single = written ? { pipe: fastest(singles, (p) => p.wallS), ...written } : undefined;
+  const single = written ? { pipe: fastest(singles, wallOf), ...written } : undefined;
 
   await pool.end();
   s3.destroy();
@@ -492,7 +498,7 @@ function median(values: number[]): number {
 function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   const { dump, runs, bare, readers, single } = r;
   const dumpMb = mb(dump.bytes);
-  const bareS = bare.parseS + bare.copyS;
+  const bareS = bareSeconds(bare);
   const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : '-');
   const width = Math.max(16, ...runs.map((p) => p.label.replace('extract | ', '').length + 2));
   const row = (label: string, cells: string[]) =>
@@ -556,7 +562,7 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
     `  indicators on ${t.datasets} datasets (warm): section 1 only ${f(t.datasets / t.ecoS, 0)} datasets/s, all (Ecosphères + MQA + udata) with DCAT_AP_SHACL=off ${f(t.datasets / t.allS, 0)} datasets/s (${f((t.allS * 1e6) / t.datasets, 0)} us per dataset), with DCAT_AP_SHACL=on (DCAT-AP 2.1.1, one validation per page) ${f(t.datasets / t.shaclS, 0)} datasets/s (${f((t.shaclS * 1e6) / t.datasets, 0)} us per dataset)`,
   );
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
-  const best = runs.reduce((a, b) => (b.wallS < a.wallS ? b : a));
+  const best = fastest(runs, wallOf);
   const rss = Math.max(...cols.flatMap((p) => p.processes.map((x) => x.peakRssMb)));
   const redisMb = Math.max(...cols.map((p) => p.redisPeakMb));
   // with rounds, the verdicts are given on both statistics: the best of each side, and the median
