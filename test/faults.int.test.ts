@@ -49,10 +49,25 @@ beforeAll(async () => {
   workers = await startWorkers(deps, ['extract', 'transform', 'load']);
 });
 
+/** The jobs still active in the workers' queues, with their last log line: what a hung close waits for. */
+async function activeJobs(): Promise<string> {
+  const lines: string[] = [];
+  for (const [name, queue] of Object.entries(deps?.queues ?? {})) {
+    for (const job of await queue.getActive()) {
+      const { logs } = await queue.getJobLogs(job.id!, -1, -1);
+      lines.push(`${name} ${job.id} (attempt ${job.attemptsMade + 1}): ${logs[0] ?? 'no log'}`);
+    }
+  }
+  return lines.join('; ') || 'none';
+}
+
 /** A teardown step, named on stderr when it takes long: a hang says where it is. */
 async function step(name: string, run: () => Promise<unknown> | undefined): Promise<void> {
   const t0 = Date.now();
-  const slow = setTimeout(() => console.warn(`faults teardown: ${name} still running after 10 s`), 10_000);
+  const slow = setTimeout(() => {
+    console.warn(`faults teardown: ${name} still running after 10 s`);
+    void activeJobs().then((jobs) => console.warn(`faults teardown: active jobs meanwhile: ${jobs}`));
+  }, 10_000);
   try {
     await run();
   } finally {
@@ -63,7 +78,12 @@ async function step(name: string, run: () => Promise<unknown> | undefined): Prom
 
 afterAll(async () => {
   for (const p of Object.values(proxies)) p?.heal();
-  await step('workers.close', () => workers?.close());
+  // every test has asserted by now: the workers are closed without waiting for running jobs (the
+  // graceful close is tested below and in the CLI tests). Once, under CI load, the graceful close
+  // here never returned after every run had published; a job still active is named on stderr
+  const active = await activeJobs().catch((err: Error) => `unknown (${err.message})`);
+  if (active !== 'none') console.warn(`faults teardown: jobs still active after the tests: ${active}`);
+  await step('workers.close', () => workers?.close(true));
   await step('deps.close', () => deps?.close());
   for (const [name, p] of Object.entries(proxies)) await step(`${name} proxy close`, () => p?.close());
   await step('test context cleanup', () => ctx?.cleanup());

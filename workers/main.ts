@@ -84,7 +84,7 @@ export async function buildWorkerDeps(
 export async function startWorkers(
   deps: WorkerDeps,
   roles: QueueName[],
-): Promise<{ close(): Promise<void> }> {
+): Promise<{ close(force?: boolean): Promise<void> }> {
   // one stop signal per start: workers started again on the same deps wait normally
   const shutdown = new AbortController();
   deps.shutdown = shutdown;
@@ -94,11 +94,12 @@ export async function startWorkers(
   const reconciler = roles.includes('extract') ? startReconciler(deps) : undefined;
   deps.log.info({ roles }, 'workers started');
   return {
-    async close() {
+    /** `force`: do not wait for running jobs (BullMQ's forced close; they stay retryable). */
+    async close(force = false) {
       reconciler?.stop();
       // a job waiting for room (extract's backpressure) gives up now instead of holding SIGTERM
       shutdown.abort();
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all(workers.map((w) => w.close(force)));
       deps.log.info({ roles }, 'workers stopped');
     },
   };
