@@ -313,11 +313,14 @@ export class Expander {
       this.value(val, info, ctx, out, vals);
       if (vals.length > 0) {
         hasContent = true;
-        if (!existing) node.p[info.name] = vals;
+        // an array grown by push() holds 16 slots or more: the node keeps an exact copy (most
+        // properties have one value; the nodes a resolver holds outlive the young generation)
+        if (!existing) node.p[info.name] = vals.slice();
       } else if (this.literals !== literals) {
         hasContent = true;
       }
     }
+    if (node.types.length > 0) node.types = node.types.slice();
     // a named-graph wrapper with nothing of its own is not a node
     if (top && isGraph && !hasContent) out.splice(at, 1);
     return node.id;
