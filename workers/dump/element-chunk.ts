@@ -53,12 +53,13 @@ export type RangeReader = (start: number, end: number) => Promise<Buffer>;
 
 /** The spans worth a ranged GET among elements that have a place in the object; the rest stay inline. */
 function spansOf(located: ElementText[]): { spans: Span[]; inline: ElementText[] } {
-  located.sort((a, b) => a.at!.offset - b.at!.offset);
+  located.sort((a, b) => a.offset! - b.offset!);
   const spans: Span[] = [];
   const groups: ElementText[][] = [];
   for (const e of located) {
     const last = spans[spans.length - 1];
-    const { offset, length } = e.at!;
+    const offset = e.offset!;
+    const length = e.length!;
     if (last !== undefined && offset - last.end <= SPAN_GAP) {
       last.end = Math.max(last.end, offset + length);
       last.elements.push([e.index, offset, length]);
@@ -99,8 +100,8 @@ export function encodeElementChunk(context: unknown, records: readonly DatasetRe
     return { uri: r.uri, source: r.source, nodes, ...(r.dangling ? { dangling: r.dangling } : {}) };
   });
   const elements = [...used.values()];
-  const { spans, inline: small } = spansOf(elements.filter((e) => e.at !== undefined));
-  const inline = [...elements.filter((e) => e.at === undefined), ...small];
+  const { spans, inline: small } = spansOf(elements.filter((e) => e.offset !== undefined));
+  const inline = [...elements.filter((e) => e.offset === undefined), ...small];
   const textless = inline.find((e) => e.text === undefined);
   if (textless !== undefined)
     throw new Error(`element ${textless.index} has neither its text nor a place to read it from`);

@@ -217,6 +217,8 @@ export class Expander {
   private readonly refsOnly: boolean;
   /** Literals met and left out (refsOnly). */
   private literals = 0;
+  /** The types array shared by the nodes of a single type, by type name. */
+  private readonly typeLists = new Map<string, string[]>();
 
   /**
    * `refsOnly`: leave the literals out (the nodes keep their ids, types and references, with the
@@ -247,6 +249,12 @@ export class Expander {
     } else if (isObject(element) && !('@value' in element) && !('@list' in element) && !('@set' in element)) {
       this.node(element, ctx, out, true);
     }
+  }
+
+  private typeList(name: string): string[] {
+    let list = this.typeLists.get(name);
+    if (list === undefined) this.typeLists.set(name, (list = [name]));
+    return list;
   }
 
   private blankId(): string {
@@ -320,7 +328,9 @@ export class Expander {
         hasContent = true;
       }
     }
-    if (node.types.length > 0) node.types = node.types.slice();
+    // one array per type name for the nodes of one type (most): the nodes never change it
+    if (node.types.length === 1) node.types = this.typeList(node.types[0]!);
+    else if (node.types.length > 1) node.types = node.types.slice();
     // a named-graph wrapper with nothing of its own is not a node
     if (top && isGraph && !hasContent) out.splice(at, 1);
     return node.id;

@@ -129,15 +129,21 @@ async function* readElements(
           decide();
           const nodes = expandElement(src.key, expander, ev.value, ev.index);
           if (sourced) {
-            const element: ElementText = { index: ev.index, top: nodes[0]?.id };
             // the text of an element that can be read again by its place is not held (less to
-            // collect), but for agents and catalogues: far from most of the chunks that need them
-            if (!doc.gzipped && ev.offset !== undefined && ev.length !== undefined) {
-              element.at = { offset: ev.offset, length: ev.length };
-              if (nodes.some(isSharedByType)) element.text = ev.text;
-            } else {
-              element.text = ev.text ?? JSON.stringify(ev.value);
-            }
+            // collect), but for agents and catalogues: far from most of the chunks that need them;
+            // every field set at once: one object of one shape, without a property store
+            const located = !doc.gzipped && ev.offset !== undefined && ev.length !== undefined;
+            const element: ElementText = {
+              index: ev.index,
+              top: nodes[0]?.id,
+              text: located
+                ? nodes.some(isSharedByType)
+                  ? ev.text
+                  : undefined
+                : (ev.text ?? JSON.stringify(ev.value)),
+              offset: located ? ev.offset : undefined,
+              length: located ? ev.length : undefined,
+            };
             // expanded without literals: the node as it is, with its element
             for (let k = 0; k < nodes.length; k++) {
               const { id, types, p } = nodes[k]!;

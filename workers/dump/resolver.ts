@@ -201,8 +201,12 @@ export interface ElementText {
   text?: string;
   /** The id of the element's own node (the first of its nodes). */
   top: string | undefined;
-  /** Where its bytes lie in the object as stored, when it is not compressed: a ranged GET reads them again. */
-  at?: { offset: number; length: number };
+  /**
+   * Where its bytes lie in the object as stored, when it is not compressed: a ranged GET reads
+   * them again (two fields, not an object: one ElementText per element is held while resolving).
+   */
+  offset?: number;
+  length?: number;
 }
 
 /**
