@@ -1,7 +1,7 @@
 import type { DatasetRecord, GraphNode } from '../../shared/record.js';
 import { Expander } from './expand.js';
 import { expandElement } from './read-object.js';
-import { mergeNodes, type ElementText, type SourcedNode } from './resolver.js';
+import { mergeNodes, sourcesOf, type ElementText } from './resolver.js';
 
 /**
  * A chunk of records spilled by extract from a huge object, as ONE JSON document: the document's
@@ -90,7 +90,7 @@ export function encodeElementChunk(context: unknown, records: readonly DatasetRe
   const spilled = records.map((r) => {
     const nodes: SpilledNodes = [];
     for (const node of r.nodes.values()) {
-      const src = (node as Partial<SourcedNode>).src;
+      const src = sourcesOf(node);
       if (src === undefined) throw new Error(`record ${r.uri}: node ${node.id} names no element`);
       for (const e of src) used.set(e.index, e);
       nodes.push(

@@ -147,7 +147,7 @@ async function* readElements(
             // expanded without literals: the node as it is, with its element
             for (let k = 0; k < nodes.length; k++) {
               const { id, types, p } = nodes[k]!;
-              const node: SourcedNode = { id, types, p, src: [element] };
+              const node: SourcedNode = { id, types, p, src: element };
               nodes[k] = node;
             }
           }

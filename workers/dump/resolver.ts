@@ -216,17 +216,25 @@ export interface ElementText {
  * and of the values to walk.
  */
 export interface SourcedNode extends GraphNode {
-  src: ElementText[];
+  /** The one element (most nodes: no array held for each), or the elements, in file order. */
+  src: ElementText | ElementText[];
+}
+
+/** The elements describing a sourced node, in file order (undefined for a node that is not one). */
+export function sourcesOf(node: GraphNode): ElementText[] | undefined {
+  const src = (node as Partial<SourcedNode>).src;
+  return src === undefined || Array.isArray(src) ? src : [src];
 }
 
 /** The elements describing both nodes (sourced nodes only), each once, in file order. */
-function mergedSources(a: GraphNode, b: GraphNode): ElementText[] | undefined {
-  const sa = (a as Partial<SourcedNode>).src;
-  const sb = (b as Partial<SourcedNode>).src;
-  if (sa === undefined || sb === undefined) return sa ?? sb;
+function mergedSources(a: GraphNode, b: GraphNode): ElementText | ElementText[] | undefined {
+  const sa = sourcesOf(a);
+  const sb = sourcesOf(b);
+  if (sa === undefined || sb === undefined)
+    return (a as Partial<SourcedNode>).src ?? (b as Partial<SourcedNode>).src;
   const out = [...sa];
   for (const e of sb) if (!out.includes(e)) out.push(e);
-  return out;
+  return out.length === 1 ? out[0]! : out;
 }
 
 /** One node described twice (same id): the union of types and values. Returns a new node. */
