@@ -228,12 +228,11 @@ export function sourcesOf(node: GraphNode): ElementText[] | undefined {
 
 /** The elements describing both nodes (sourced nodes only), each once, in file order. */
 function mergedSources(a: GraphNode, b: GraphNode): ElementText | ElementText[] | undefined {
-  const sa = sourcesOf(a);
-  const sb = sourcesOf(b);
-  if (sa === undefined || sb === undefined)
-    return (a as Partial<SourcedNode>).src ?? (b as Partial<SourcedNode>).src;
-  const out = [...sa];
-  for (const e of sb) if (!out.includes(e)) out.push(e);
+  const ra = (a as Partial<SourcedNode>).src;
+  const rb = (b as Partial<SourcedNode>).src;
+  if (ra === undefined || rb === undefined) return ra ?? rb;
+  const out = [...sourcesOf(a)!];
+  for (const e of sourcesOf(b)!) if (!out.includes(e)) out.push(e);
   return out.length === 1 ? out[0]! : out;
 }
 
