@@ -42,7 +42,7 @@ interface PipelineFigures {
   loadS: number;
   datasets: number;
   /** Peak RSS of each worker process, with its roles. */
-  processes: { queues: string; peakRssMb: number; cpuS: number }[];
+  processes: { queues: string; peakRssMb: number; cpuS: number; mainCpuS: number }[];
   /** CPU seconds the services used meanwhile on this machine: the embedded S3 is the bench process. */
   servicesCpu: Record<string, number>;
   redisPeakMb: number;
@@ -76,10 +76,15 @@ function rssOf(pid: number): { rss: number; hwm: number } {
   }
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSecondsOf(pid: number): number {
+/**
+ * CPU seconds (user + system) a process has used so far, all its threads; with `mainThread`, its
+ * main thread's alone (the rest is V8's helper threads, optimizing compiles and concurrent GC, and
+ * libuv's pool, compression).
+ */
+function cpuSecondsOf(pid: number, mainThread = false): number {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const stat = mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+    const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
     return NaN;
@@ -205,7 +210,8 @@ async function runPipeline(
     const baseline = await redisUsedMemory(redis);
     let redisPeak = 0;
     let rssPeak = children.map(() => 0);
-    const cpuStart = pids().map(cpuSecondsOf);
+    const cpuStart = pids().map((pid) => cpuSecondsOf(pid));
+    const mainCpuStart = pids().map((pid) => cpuSecondsOf(pid, true));
     const servicesStart = servicesCpuSeconds();
     const started = Date.now();
     const { runId } = await enqueueRun({ config, pool, queues }, { trigger: 'cli' });
@@ -236,6 +242,7 @@ async function runPipeline(
             queues: processes[i] || 'all',
             peakRssMb: mb(Math.max(v, rssPeak[i]!)),
             cpuS: cpuSecondsOf(pids()[i]!) - cpuStart[i]!,
+            mainCpuS: cpuSecondsOf(pids()[i]!, true) - mainCpuStart[i]!,
           })),
           redisPeakMb: mb(redisPeak),
           jobS: {
@@ -538,7 +545,7 @@ function report(r: Awaited<ReturnType<typeof benchOnce>>): void {
   row('load job s (1st/median/last)', [...cols.map((p) => jobFigures(p.jobS.load)), '-']);
   for (const p of cols) {
     console.log(
-      `  RSS and CPU per process, ${p === single?.pipe ? 'one file' : p.label}: ${p.processes.map((x) => `${x.queues} ${f(x.peakRssMb)} MB, ${f(x.cpuS, 1)} s CPU`).join('; ')}; services' CPU meanwhile: ${Object.entries(
+      `  RSS and CPU per process, ${p === single?.pipe ? 'one file' : p.label}: ${p.processes.map((x) => `${x.queues} ${f(x.peakRssMb)} MB, ${f(x.cpuS, 1)} s CPU (main thread ${f(x.mainCpuS, 1)} s)`).join('; ')}; services' CPU meanwhile: ${Object.entries(
         p.servicesCpu,
       )
         .map(([k, v]) => `${k} ${f(v, 1)} s`)

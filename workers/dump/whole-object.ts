@@ -106,7 +106,11 @@ export async function readWholeObject(
   const datasets: { id: string; index: number }[] = [];
   const isDataset = new Set<string>();
   for (let index = 0; index < elements.length; index++) {
-    for (const node of expandElement(key, expander, elements[index], index)) {
+    const element = elements[index];
+    // the parsed element is let go once expanded (the nodes share only its strings): the parse
+    // tree of the whole object would otherwise live, and be copied by scavenges, until the end
+    elements[index] = undefined;
+    for (const node of expandElement(key, expander, element, index)) {
       const prev = store.get(node.id);
       const merged = prev ? mergeNodes(prev, node) : node;
       store.set(node.id, merged);

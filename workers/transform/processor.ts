@@ -186,7 +186,10 @@ export async function runTransform(
     await deps.hooks?.beforeTransform?.(payload);
     await markRunning(deps.pool, payload.runId, ctx.jobId);
     const notes: Record<string, number> = {};
-    const rows: QualityRow[] = [];
+    // the COPY text of the references read so far: each reference's rows are encoded once it is
+    // scored, so that they die young rather than wait (and be promoted) for the whole job
+    let copy = '';
+    let datasets = 0;
     const repaired: string[] = [];
     const limits = { maxValueBytes: deps.config.MAX_VALUE_BYTES };
     const fairCtx = { ...fair, runDate: payload.runDate };
@@ -202,7 +205,7 @@ export async function runTransform(
       return got;
     };
     let ahead = prefetch(0);
-    // one reference at a time: the records of one object or chunk in memory, the rows of all
+    // one reference at a time: the records of one object or chunk in memory, the COPY text of all
     for (let k = 0; k < sources.length; k++) {
       const source = sources[k]!;
       const reading = Date.now();
@@ -211,7 +214,12 @@ export async function runTransform(
       const records = await recordsOf;
       readMs += Date.now() - reading;
       const shacl = await validateDcatAp(records, deps, notes);
-      for (const record of records) {
+      const rows: QualityRow[] = [];
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        // a record scored is let go at once: its nodes die young instead of being copied by every
+        // scavenge that comes while the rest of the object is scored
+        (records as (DatasetRecord | undefined)[])[i] = undefined;
         let result;
         try {
           const dcatAp = shacl?.get(record.uri);
@@ -232,14 +240,15 @@ export async function runTransform(
         rows.push(result.row);
         for (const note of result.notes) notes[note] = (notes[note] ?? 0) + 1;
       }
+      copy += encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS);
+      datasets += rows.length;
     }
-    const copy = encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS);
     const load: LoadPayload = {
       runId: payload.runId,
       batch: payload.batch,
       object: payload.source.object.index,
       ...(objects > 1 ? { objects } : {}),
-      datasets: rows.length,
+      datasets,
       notes,
     };
     const copyBr = compressCopy(copy);
@@ -260,9 +269,9 @@ export async function runTransform(
       .map(([k, n]) => `${k}=${n}`)
       .join(', ');
     await ctx.log(
-      `run ${payload.runId} batch ${payload.batch}: ${rows.length} datasets of ${describeSources(sources)} read in ${readMs} ms, scored in ${Date.now() - started - readMs} ms${spilled ? ' (COPY text spilled)' : ''}${counted ? `; notes: ${counted}` : ''}`,
+      `run ${payload.runId} batch ${payload.batch}: ${datasets} datasets of ${describeSources(sources)} read in ${readMs} ms, scored in ${Date.now() - started - readMs} ms${spilled ? ' (COPY text spilled)' : ''}${counted ? `; notes: ${counted}` : ''}`,
     );
-    return { runId: payload.runId, batch: payload.batch, datasets: rows.length, spilled };
+    return { runId: payload.runId, batch: payload.batch, datasets, spilled };
   } catch (caught) {
     let err = caught;
     if (caught instanceof InputError || caught instanceof ObjectChangedError) {
