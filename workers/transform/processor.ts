@@ -186,9 +186,10 @@ export async function runTransform(
     await deps.hooks?.beforeTransform?.(payload);
     await markRunning(deps.pool, payload.runId, ctx.jobId);
     const notes: Record<string, number> = {};
-    // the COPY text of the references read so far: each reference's rows are encoded once it is
-    // scored, so that they die young rather than wait (and be promoted) for the whole job
-    let copy = '';
+    // the COPY text of the references read so far, as UTF-8 bytes: each reference's rows are
+    // encoded once it is scored, so that they, and the strings the text is made of, die young
+    // rather than wait (and be promoted to the old generation) for the whole job
+    const copyParts: Buffer[] = [];
     let datasets = 0;
     const repaired: string[] = [];
     const limits = { maxValueBytes: deps.config.MAX_VALUE_BYTES };
@@ -240,9 +241,10 @@ export async function runTransform(
         rows.push(result.row);
         for (const note of result.notes) notes[note] = (notes[note] ?? 0) + 1;
       }
-      copy += encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS);
+      copyParts.push(Buffer.from(encodeCopyRows(payload.runId, rows, QUALITY_COLUMNS), 'utf8'));
       datasets += rows.length;
     }
+    const copy = copyParts.length === 1 ? copyParts[0]! : Buffer.concat(copyParts);
     const load: LoadPayload = {
       runId: payload.runId,
       batch: payload.batch,
