@@ -294,9 +294,12 @@ export async function tryPublish(pool: Pool, runId: number, retentionRuns: numbe
     await client.query(`ALTER TABLE dataset_quality ATTACH PARTITION ${table} FOR VALUES IN (${runId})`);
     const rows = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
     await client.query(
-      `UPDATE etl_runs r SET status = 'published', published_at = now(), finished_at = now(),
+      // the time of the publication itself, not of its transaction's start (now()): the work above
+      // takes a while on a large run
+      `UPDATE etl_runs r SET status = 'published', published_at = c.at, finished_at = c.at,
          loaded_batches = $2, datasets = $3, duplicates = $4, error = NULL,
          notes = r.notes || coalesce(${batchNotes('r.id')}, '{}'::jsonb)
+       FROM (SELECT clock_timestamp() AS at) c
        WHERE r.id = $1`,
       [runId, loaded.n, rows, dropped.rowCount ?? 0],
     );
