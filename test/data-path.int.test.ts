@@ -172,6 +172,30 @@ describe('data path v2', () => {
     expect(rows[0]!.n).toBeGreaterThan(0);
   });
 
+  it('a batch whose COPY text is too large for a load job goes through S3 and loads the same rows', async () => {
+    const loads: LoadPayload[] = [];
+    faults.beforeLoad = (p) => {
+      loads.push(p);
+    };
+    deps.hooks!.loadInlineMaxBytes = 0;
+    try {
+      const run = await runToEnd('paged/');
+      expect(run.status).toBe('published');
+      const mine = loads.filter((p) => p.runId === run.id);
+      expect(mine.length).toBe(run.batches);
+      for (const p of mine) {
+        expect(p.copyBr).toBeUndefined();
+        expect(p.copyKey).toMatch(
+          new RegExp(`^${ctx.config.RUNS_PREFIX}run${run.id}-[^/]+/o\\d+c0\\.copy\\.gz$`),
+        );
+      }
+      expect(await rowsOf(run.id)).toEqual(paged);
+    } finally {
+      faults.beforeLoad = undefined;
+      delete deps.hooks!.loadInlineMaxBytes;
+    }
+  });
+
   it('deletes the spilled objects of a run once it is published', async () => {
     const runs = await ctx.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM etl_runs`);
     expect(runs.rows[0]!.n).toBeGreaterThan(0);

@@ -24,5 +24,7 @@ export interface WorkerDeps {
     beforeLoad?: (payload: LoadPayload) => void | Promise<void>;
     /** Inside the load transaction, after the COPY: a throw here is a crash before commit. */
     afterCopy?: (payload: LoadPayload) => void | Promise<void>;
+    /** Compressed COPY text above this many bytes goes to S3, not into the load job (default LOAD_INLINE_MAX_BYTES). */
+    loadInlineMaxBytes?: number;
   };
 }

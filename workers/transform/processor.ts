@@ -254,7 +254,7 @@ export async function runTransform(
       notes,
     };
     const copyBr = compressCopy(copy);
-    const spilled = copyBr.length > LOAD_INLINE_MAX_BYTES;
+    const spilled = copyBr.length > (deps.hooks?.loadInlineMaxBytes ?? LOAD_INLINE_MAX_BYTES);
     if (spilled) {
       load.copyKey = copyBatchKey(deps.config, run, payload.batch);
       await writeCopyBatch(deps.s3, deps.config, load.copyKey, copy);
