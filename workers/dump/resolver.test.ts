@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DatasetRecord, GraphNode, Value } from '../../shared/record.js';
 import {
   HashedIds,
+  NodeTable,
   mergeNodes,
   newResolverStats,
   resolveDatasets,
@@ -227,6 +228,38 @@ describe('HashedIds', () => {
     expect(ids.has('https://example.org/node/5000')).toBe(false);
     expect(ids.has('')).toBe(false);
     expect(new HashedIds().has('x')).toBe(false);
+  });
+});
+
+describe('NodeTable', () => {
+  it('finds, adds and deletes like a Map, through colliding hashes and runs that wrap around', () => {
+    type Entry = Parameters<NodeTable['add']>[0];
+    const table = new NodeTable();
+    const model = new Map<string, Entry>();
+    // few distinct hashes, near the end of the 1024 slots and equal modulo 1024: long runs, wrapping
+    const hashes = [1019, 1020, 1021, 1022, 1023, 2043, 2044, 3071, 1, 2, 1025];
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    for (let step = 0; step < 20_000; step++) {
+      const id = `_:n${rand(300)}`;
+      const hash = hashes[Number(id.slice(3)) % hashes.length]!;
+      const present = model.get(id);
+      expect(table.get(hash, id)).toBe(present);
+      if (present === undefined && model.size < 400) {
+        const e = { node: { id, types: [], p: {} }, hash } as unknown as Entry;
+        table.add(e);
+        model.set(id, e);
+      } else if (present !== undefined && rand(2) === 0) {
+        table.delete(present);
+        model.delete(id);
+      }
+      expect(table.size).toBe(model.size);
+    }
+    for (const [id, e] of model) expect(table.get(e.hash, id)).toBe(e);
+    expect([...table.values()].length).toBe(model.size);
   });
 });
 

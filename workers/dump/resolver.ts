@@ -142,11 +142,15 @@ interface Pending {
   waiting: Set<string>;
   /** IRI targets not waited for and not seen yet: included if seen by the time of emission. */
   optional: string[];
+  /** Their hashes (hashId), in the same order. */
+  optionalHashes: number[];
   state: number;
 }
 
 interface Entry {
   node: GraphNode;
+  /** hashId(node.id): its place in the node table. */
+  hash: number;
   /** Typed dcat:Dataset: refs to it are never followed. */
   dataset: boolean;
   /** Still in the store (entries held by pending datasets may be evicted under pressure). */
@@ -307,11 +311,20 @@ export function recordOf(
 function hashId(s: string): number {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
+  const n = s.length;
+  let i = 0;
+  // two UTF-16 units a step: half the multiplications in each of the two chains
+  for (; i + 1 < n; i += 2) {
+    const c = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  if (i < n) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
   }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b) ^ n;
   return (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff) || 1;
 }
 
@@ -350,8 +363,13 @@ export class HashedIds implements IdSet {
   }
 
   add(id: string): void {
+    this.addHash(hashId(id));
+  }
+
+  /** add(), given the id's hash (hashId). */
+  addHash(h: number): void {
     if ((this.count + 1) * 2 > this.slots.length) this.grow();
-    if (this.insert(this.slots, hashId(id))) this.count++;
+    if (this.insert(this.slots, h)) this.count++;
   }
 
   has(id: string): boolean {
@@ -386,6 +404,88 @@ export class HashedIds implements IdSet {
     const old = this.slots;
     this.slots = new Float64Array(old.length * 2);
     for (const h of old) if (h !== 0) this.insert(this.slots, h);
+  }
+}
+
+/**
+ * The nodes in memory, by id: open addressing on the ids' 53-bit hashes (hashId), which the
+ * resolver computes once per reference and also asks the dataset and evicted sets with. A Map of
+ * the ids hashes each fresh id string again, and compares it with a key string elsewhere in the
+ * heap at every probe: most lookups are misses (a reference met before its node), and each cost
+ * a cache miss or two; here a miss reads one typed array.
+ */
+export class NodeTable {
+  private hashes = new Float64Array(1024);
+  private entries: (Entry | undefined)[] = new Array<Entry | undefined>(1024).fill(undefined);
+  size = 0;
+
+  get(h: number, id: string): Entry | undefined {
+    const hashes = this.hashes;
+    const mask = hashes.length - 1;
+    for (let i = (h >>> 0) & mask; ; i = (i + 1) & mask) {
+      const v = hashes[i]!;
+      if (v === 0) return undefined;
+      if (v === h) {
+        const e = this.entries[i]!;
+        if (e.node.id === id) return e;
+      }
+    }
+  }
+
+  /** Adds an entry whose id is not in the table. */
+  add(e: Entry): void {
+    if ((this.size + 1) * 2 > this.hashes.length) this.grow();
+    this.place(e);
+    this.size++;
+  }
+
+  delete(e: Entry): void {
+    const hashes = this.hashes;
+    const entries = this.entries;
+    const mask = hashes.length - 1;
+    let i = (e.hash >>> 0) & mask;
+    while (entries[i] !== e) {
+      if (hashes[i] === 0) return;
+      i = (i + 1) & mask;
+    }
+    // backward-shift deletion: what follows in the run moves up if its home allows
+    for (let j = (i + 1) & mask; hashes[j] !== 0; j = (j + 1) & mask) {
+      const home = (hashes[j]! >>> 0) & mask;
+      if (i <= j ? home <= i || home > j : home <= i && home > j) {
+        hashes[i] = hashes[j]!;
+        entries[i] = entries[j];
+        i = j;
+      }
+    }
+    hashes[i] = 0;
+    entries[i] = undefined;
+    this.size--;
+  }
+
+  *values(): IterableIterator<Entry> {
+    for (const e of this.entries) if (e !== undefined) yield e;
+  }
+
+  clear(): void {
+    this.hashes = new Float64Array(1024);
+    this.entries = new Array<Entry | undefined>(1024).fill(undefined);
+    this.size = 0;
+  }
+
+  private place(e: Entry): void {
+    const hashes = this.hashes;
+    const mask = hashes.length - 1;
+    let i = (e.hash >>> 0) & mask;
+    while (hashes[i] !== 0) i = (i + 1) & mask;
+    hashes[i] = e.hash;
+    this.entries[i] = e;
+  }
+
+  private grow(): void {
+    const old = this.entries;
+    this.hashes = new Float64Array(this.hashes.length * 2);
+    this.entries = new Array<Entry | undefined>(this.hashes.length).fill(undefined);
+    for (const e of old) if (e !== undefined) this.place(e);
   }
 }
 
@@ -440,7 +540,7 @@ class FirstPass {
   /** Every dataset id of the object (ids only): refs to them are never followed. */
   readonly datasets = new HashedIds();
   readonly deferred: DeferredDataset[] = [];
-  private readonly store = new Map<string, Entry>();
+  private readonly store = new NodeTable();
   // eviction order: consumed nodes (least recently used first), then the others (oldest first)
   private readonly lru = new EntryList();
   private readonly fresh = new EntryList();
@@ -466,7 +566,8 @@ class FirstPass {
 
   add(index: number, node: GraphNode): void {
     const id = node.id;
-    let entry = this.store.get(id);
+    const h = hashId(id);
+    let entry = this.store.get(h, id);
     if (entry) {
       entry.node = mergeNodes(entry.node, node);
       if (entry.pins > 0) for (const p of this.holding(id)) this.traverse(p, entry);
@@ -474,6 +575,7 @@ class FirstPass {
       if (this.store.size >= this.maxNodes) this.makeRoom();
       entry = {
         node,
+        hash: h,
         dataset: false,
         alive: true,
         pins: 0,
@@ -485,7 +587,7 @@ class FirstPass {
         prev: undefined,
         next: undefined,
       };
-      this.store.set(id, entry);
+      this.store.add(entry);
       this.fresh.push(entry);
     }
     if (!entry.shared && isSharedByType(entry.node)) {
@@ -518,7 +620,7 @@ class FirstPass {
    * (every node went through the store, so its id is either still there or remembered as evicted).
    */
   seal(): (id: string) => boolean {
-    for (const id of this.store.keys()) this.evicted.add(id);
+    for (const e of this.store.values()) this.evicted.addHash(e.hash);
     this.store.clear();
     this.lru.clear();
     this.fresh.clear();
@@ -537,7 +639,7 @@ class FirstPass {
   private open(index: number, entry: Entry): void {
     const id = entry.node.id;
     entry.dataset = true;
-    this.datasets.add(id);
+    this.datasets.addHash(entry.hash);
     const p: Pending = {
       id,
       index,
@@ -546,6 +648,7 @@ class FirstPass {
       entries: [],
       waiting: new Set(),
       optional: [],
+      optionalHashes: [],
       state: PENDING,
     };
     this.queue.push(p);
@@ -576,7 +679,8 @@ class FirstPass {
         for (const v of props[prop]!) {
           const t = refId(v);
           if (t === undefined) continue;
-          const target = this.store.get(t);
+          const h = hashId(t);
+          const target = this.store.get(h, t);
           if (target !== undefined) {
             if (target.dataset || p.closure.has(t)) continue;
             if (!target.shared && SHARED_PROPERTIES.has(prop) && !isBlank(t)) target.shared = true;
@@ -584,7 +688,6 @@ class FirstPass {
             stack.push(target);
             continue;
           }
-          const h = lookupHash(t);
           if (this.datasets.hasHash(h)) {
             continue;
           } else if (this.evicted.hasHash(h)) {
@@ -598,6 +701,7 @@ class FirstPass {
             }
           } else {
             p.optional.push(t);
+            p.optionalHashes.push(h);
           }
         }
       }
@@ -608,14 +712,18 @@ class FirstPass {
   private catchUp(p: Pending): void {
     if (p.optional.length === 0) return;
     const optional = p.optional;
+    const hashes = p.optionalHashes;
     p.optional = [];
-    for (const t of optional) {
-      const target = this.store.get(t);
+    p.optionalHashes = [];
+    for (let k = 0; k < optional.length; k++) {
+      const t = optional[k]!;
+      const h = hashes[k]!;
+      const target = this.store.get(h, t);
       if (target !== undefined) {
         if (target.dataset || p.closure.has(t)) continue;
         this.pin(p, target);
         this.traverse(p, target);
-      } else if (this.evicted.has(t)) {
+      } else if (this.evicted.hasHash(h)) {
         this.defer(p);
       }
       if (p.state !== PENDING) return;
@@ -657,15 +765,14 @@ class FirstPass {
   /** Evicts until one more node fits. */
   private makeRoom(): void {
     while (this.store.size >= this.maxNodes) {
-      const victim = this.victim();
-      if (victim === undefined) return;
-      const e = this.store.get(victim)!;
+      const e = this.victim();
+      if (e === undefined) return;
       e.alive = false;
-      this.store.delete(victim);
+      this.store.delete(e);
       e.list?.remove(e);
-      this.evicted.add(victim);
+      this.evicted.addHash(e.hash);
       this.stats.evicted++;
-      if (e.pins > 0) for (const p of this.holding(victim)) this.defer(p);
+      if (e.pins > 0) for (const p of this.holding(e.node.id)) this.defer(p);
     }
   }
 
@@ -674,24 +781,24 @@ class FirstPass {
    * chance at the back of the list); then the oldest others; then the shared nodes, least recently
    * used; a node held by a pending dataset only when every node is held.
    */
-  private victim(): string | undefined {
+  private victim(): Entry | undefined {
     for (let budget = this.lru.size; budget > 0 && this.lru.head; budget--) {
       const e = this.lru.head;
-      if (e.pins === 0 && e.used <= e.listed) return e.node.id;
+      if (e.pins === 0 && e.used <= e.listed) return e;
       e.listed = this.clock;
       this.lru.push(e);
     }
     for (let budget = this.fresh.size; budget > 0 && this.fresh.head; budget--) {
       const e = this.fresh.head;
-      if (e.pins === 0) return e.node.id;
+      if (e.pins === 0) return e;
       this.fresh.push(e);
     }
     for (let budget = this.kept.size; budget > 0 && this.kept.head; budget--) {
       const e = this.kept.head;
-      if (e.pins === 0) return e.node.id;
+      if (e.pins === 0) return e;
       this.kept.push(e);
     }
-    return this.fresh.head?.node.id ?? this.lru.head?.node.id ?? this.kept.head?.node.id;
+    return this.fresh.head ?? this.lru.head ?? this.kept.head;
   }
 
   private release(p: Pending, consumed: boolean): void {
@@ -714,6 +821,7 @@ class FirstPass {
     p.entries = [];
     p.waiting.clear();
     p.optional = [];
+    p.optionalHashes = [];
     this.active--;
   }
 
