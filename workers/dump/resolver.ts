@@ -376,7 +376,7 @@ export class HashedIds implements IdSet {
     return this.count > 0 && this.hasHash(lookupHash(id));
   }
 
-  /** has(), given the id's hash (lookupHash): one lookup for several sets. */
+  /** has(), given the id's hash (hashId; lookupHash caches it): one hash for several sets. */
   hasHash(h: number): boolean {
     if (this.count === 0) return false;
     const slots = this.slots;
