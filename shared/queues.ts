@@ -45,6 +45,11 @@ export const transformSource = z.discriminatedUnion('kind', [
     /** Key of the spilled chunk under RUNS_PREFIX. */
     key: z.string().min(1),
     datasets: z.number().int().positive().max(10_000),
+    /**
+     * The chunk's place among the chunks of that object, when it holds several (a job's chunks,
+     * spilled together); absent: the object is this one chunk.
+     */
+    part: z.number().int().nonnegative().max(255).optional(),
   }),
 ]);
 export type TransformSource = z.infer<typeof transformSource>;

@@ -1,8 +1,9 @@
 /**
  * What a run spills to S3, under `RUNS_PREFIX` in the dump's bucket, one folder per run
  * (`runs/run<id>-<token>/`): the resolved chunks extract streams out of a huge object
- * (`o<object>c<chunk>.records.json.gz`: the records' element texts or their places in the object,
- * see workers/dump/element-chunk.ts),
+ * (`o<object>c<chunk>.records.json.gz`, or `o<object>c<first>-c<last>.records.json.gz` for the
+ * chunks of one transform job spilled together: the records' element texts or their places in the
+ * object, see workers/dump/element-chunk.ts),
  * and load batches too large to cross Redis (`o<object>c<chunk>.copy.gz`). A run's folder is
  * deleted once the run is published, and by retention once a failed run is old (see
  * {@link purgeSpills}).
@@ -34,6 +35,16 @@ export function runFolder(config: SpillConfig, run: RunRef): string {
 
 export const recordChunkKey = (config: SpillConfig, run: RunRef, batch: string) =>
   `${runFolder(config, run)}${batch}.records.json.gz`;
+
+/**
+ * The object holding `count` chunks of one job, from the chunk `batch` names on:
+ * `o<object>c<first>-c<last>.records.json.gz` (a name no single chunk has, whatever version wrote it).
+ */
+export const recordChunksKey = (config: SpillConfig, run: RunRef, batch: string, count: number) => {
+  const m = /^(o\d+c)(\d+)$/.exec(batch);
+  const last = m ? `-c${Number(m[2]) + count - 1}` : `+${count - 1}`;
+  return `${runFolder(config, run)}${batch}${last}.records.json.gz`;
+};
 
 export const copyBatchKey = (config: SpillConfig, run: RunRef, batch: string) =>
   `${runFolder(config, run)}${batch}.copy.gz`;
@@ -81,6 +92,51 @@ export async function writeSpilledChunk(
 /** The text of a spilled chunk. */
 export async function readSpilledChunk(s3: S3Client, config: SpillConfig, key: string): Promise<string> {
   return (await readSpill(s3, config, key)).toString('utf8');
+}
+
+/**
+ * Several chunks in one spilled object (the chunks of one transform job, written together): one
+ * PUT and one GET for the job instead of one each a chunk. The object is a header line, the
+ * chunks' byte lengths, then the chunks' texts end to end:
+ * `dcat-quality/chunks-1 <length>,<length>,...\n<text><text>...`.
+ */
+const CHUNKS_HEAD = 'dcat-quality/chunks-1 ';
+
+export async function writeSpilledChunks(
+  s3: S3Client,
+  config: SpillConfig,
+  key: string,
+  texts: readonly string[],
+): Promise<number> {
+  const bodies = texts.map((t) => Buffer.from(t, 'utf8'));
+  const head = Buffer.from(`${CHUNKS_HEAD}${bodies.map((b) => b.length).join(',')}\n`, 'utf8');
+  const body = await gzipAsync(Buffer.concat([head, ...bodies]), { level: 1 });
+  await putObject(s3, config.S3_BUCKET, key, body);
+  return body.length;
+}
+
+/**
+ * The chunk texts of a spilled object: those of {@link writeSpilledChunks}, or the one text of an
+ * object holding a single chunk ({@link writeSpilledChunk}, and earlier versions).
+ */
+export async function readSpilledChunks(s3: S3Client, config: SpillConfig, key: string): Promise<string[]> {
+  const bytes = await readSpill(s3, config, key);
+  const head = Buffer.from(CHUNKS_HEAD, 'utf8');
+  if (bytes.length < head.length || !bytes.subarray(0, head.length).equals(head))
+    return [bytes.toString('utf8')];
+  const eol = bytes.indexOf(0x0a);
+  const lengths = eol < 0 ? [] : bytes.toString('latin1', head.length, eol).split(',').map(Number);
+  let at = eol + 1;
+  const texts: string[] = [];
+  for (const n of lengths) {
+    if (eol < 0 || !Number.isInteger(n) || n < 0 || at + n > bytes.length)
+      throw new SpillMissingError(
+        `spilled object s3://${config.S3_BUCKET}/${key} is truncated or corrupt (its chunks do not add up): enqueue a new run`,
+      );
+    texts.push(bytes.toString('utf8', at, at + n));
+    at += n;
+  }
+  return texts;
 }
 
 /** A record as earlier versions spilled it: its nodes as an array, or keyed by id. */

@@ -116,11 +116,31 @@ describe('data path v2', () => {
     await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'gz/', { ...dump, gzip: true });
     await writeDumpToS3(ctx.s3, ctx.config.S3_BUCKET, 'single/', { ...dump, single: true });
     const gz = await runToEnd('gz/');
-    const single = await runToEnd('single/');
+    const jobs: TransformPayload[] = [];
+    // a fault fires once: this one arms itself again for the next job
+    const capture = (p: TransformPayload) => {
+      jobs.push(p);
+      faults.beforeTransform = capture;
+      return Promise.resolve();
+    };
+    faults.beforeTransform = capture;
+    const single = await runToEnd('single/').finally(() => (faults.beforeTransform = undefined));
     expect([gz.status, single.status]).toEqual(['published', 'published']);
     // the single file is over WHOLE_OBJECT_MAX_BYTES: streamed by extract, spilled in 6 chunks of 40
-    // datasets, four chunks a transform job
+    // datasets, four chunks a transform job, each job's chunks in one object
     expect(single.batches).toBe(2);
+    const spilled = jobs
+      .filter((p) => p.runId === single.id)
+      .sort((a, b) => a.batch.localeCompare(b.batch))
+      .map((p) =>
+        [p.source, ...(p.more ?? [])].map((s) =>
+          s.kind === 'spill' ? `${s.key.replace(/.*\//, '')}#${s.part}` : '',
+        ),
+      );
+    expect(spilled).toEqual([
+      [0, 1, 2, 3].map((k) => `o0c0-c3.records.json.gz#${k}`),
+      [0, 1].map((k) => `o0c4-c5.records.json.gz#${k}`),
+    ]);
     expect(single.objects_read).toBe(1);
     expect(await rowsOf(gz.id)).toEqual(paged);
     expect(await rowsOf(single.id)).toEqual(paged);
@@ -312,7 +332,7 @@ describe('data path v2', () => {
     const run = await runToEnd('lost/');
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(
-      /transform o0c\d+: spilled object s3:\/\/.*\/runs\/run\d+-\w+\/o0c\d+\.records\.json\.gz is missing/,
+      /transform o0c\d+: spilled object s3:\/\/.*\/runs\/run\d+-\w+\/o0c\d+(-c\d+)?\.records\.json\.gz is missing/,
     );
   });
 
@@ -340,7 +360,7 @@ describe('data path v2', () => {
     const run = await runToEnd('moved/');
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(
-      /transform o0c\d+: s3:\/\/.*moved\/catalog\.json changed since it was listed .*: the chunk runs\/run\d+-\w+\/o0c\d+\.records\.json\.gz spilled from it no longer matches it; enqueue a new run/,
+      /transform o0c\d+: s3:\/\/.*moved\/catalog\.json changed since it was listed .*: the chunk runs\/run\d+-\w+\/o0c\d+(-c\d+)?\.records\.json\.gz spilled from it no longer matches it; enqueue a new run/,
     );
     const after = await ctx.pool.query('SELECT run_id FROM dataset_quality_latest LIMIT 1');
     expect(after.rows).toEqual(before.rows);

@@ -3,7 +3,14 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { DatasetRecord } from '../../shared/record.js';
 import { generateDump } from '../../tools/synthetic/generate.js';
-import { decodeElementChunk, encodeElementChunk, isElementChunk } from './element-chunk.js';
+import {
+  chunkSpans,
+  decodeElementChunk,
+  encodeElementChunk,
+  isElementChunk,
+  mergedRangeReader,
+  parseElementChunk,
+} from './element-chunk.js';
 import { readDatasetRecords, readSourcedRecords, type ObjectSource } from './read-object.js';
 import { newResolverStats } from './resolver.js';
 
@@ -148,5 +155,79 @@ describe('gzip', () => {
     const trip = await roundTrip('d.json', gz, { size: 1 });
     expect(trip.ranges).toBe(0);
     expect(trip.records.map((r) => r.uri)).toEqual(['https://x/d/1']);
+  });
+});
+
+describe('mergedRangeReader', () => {
+  const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
+  const counting = (of: Buffer = bytes) => {
+    const reads: [number, number][] = [];
+    return {
+      reads,
+      read: (start: number, end: number) => {
+        reads.push([start, end]);
+        return Promise.resolve(of.subarray(start, end));
+      },
+    };
+  };
+
+  it('reads spans close together in one GET up to maxBytes, and cuts each span from it', async () => {
+    const spans = [
+      { start: 0, end: 10 },
+      { start: 10, end: 20 },
+      { start: 100, end: 110 },
+      // too far from the others (over SPAN_GAP)
+      { start: 200_000, end: 200_010 },
+      // close, but the read would exceed maxBytes
+      { start: 200_100, end: 200_300 },
+    ];
+    const { reads, read } = counting();
+    const reader = mergedRangeReader(spans, read, 250);
+    for (const s of spans) expect(await reader(s.start, s.end)).toEqual(bytes.subarray(s.start, s.end));
+    expect(reads).toEqual([
+      [0, 110],
+      [200_000, 200_010],
+      [200_100, 200_300],
+    ]);
+    // a span not planned, or served already: read alone
+    expect(await reader(5, 15)).toEqual(bytes.subarray(5, 15));
+    expect(await reader(10, 20)).toEqual(bytes.subarray(10, 20));
+    expect(reads.slice(3)).toEqual([
+      [5, 15],
+      [10, 20],
+    ]);
+  });
+
+  it('gives a short span when the object answers short, so that the chunk names it', async () => {
+    const reader = mergedRangeReader(
+      [
+        { start: 0, end: 10 },
+        { start: 10, end: 20 },
+      ],
+      (start, end) => Promise.resolve(bytes.subarray(start, Math.min(end, 15))),
+      100,
+    );
+    expect((await reader(0, 10)).length).toBe(10);
+    expect((await reader(10, 20)).length).toBe(5);
+  });
+
+  it('serves the chunks of one job with fewer GETs, the same records out', async () => {
+    const body = await singleFile(60);
+    const read = readSourcedRecords(object('one.json', body));
+    const records: DatasetRecord[] = [];
+    for await (const r of read.records) records.push(r);
+    const texts = [0, 20, 40].map((i) => encodeElementChunk(read.context(), records.slice(i, i + 20)));
+    const alone = counting(body);
+    const one: DatasetRecord[] = [];
+    for (const [k, t] of texts.entries()) one.push(...(await decodeElementChunk(`c${k}`, t, alone.read)));
+    const parsed = texts.map(parseElementChunk);
+    const merged = counting(body);
+    const reader = mergedRangeReader(parsed.flatMap(chunkSpans), merged.read, 8 << 20);
+    const together: DatasetRecord[] = [];
+    for (const [k, c] of parsed.entries()) together.push(...(await decodeElementChunk(`c${k}`, c, reader)));
+    expect(together).toEqual(one);
+    expect(together.map((r) => r.uri)).toEqual(records.map((r) => r.uri));
+    expect(alone.reads.length).toBeGreaterThanOrEqual(3);
+    expect(merged.reads.length).toBe(1);
   });
 });

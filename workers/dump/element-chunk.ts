@@ -123,17 +123,88 @@ export function isElementChunk(text: string): boolean {
   return text.startsWith(HEAD);
 }
 
+/** A chunk text parsed, before its elements are read again: what {@link decodeElementChunk} takes. */
+export type ParsedElementChunk = ElementChunk;
+
+export function parseElementChunk(text: string): ParsedElementChunk {
+  return JSON.parse(text) as ElementChunk;
+}
+
+/** The byte ranges of the object a parsed chunk reads again, in the order it reads them. */
+export function chunkSpans(chunk: ParsedElementChunk): { start: number; end: number }[] {
+  return (chunk.spans ?? []).map((s) => ({ start: s.start, end: s.end }));
+}
+
 /**
- * The records of a chunk text: each element expanded again (as extract did: same position, same
- * context), each node the merge of its descriptions in the elements the record names, in order.
- * `key` names the chunk in errors; `readRange` reads the spans from the object (ETag checked).
+ * One RangeReader for the spans of several chunks (a transform job's): spans that overlap or lie
+ * close together in the object (SPAN_GAP) are read by one ranged GET of at most `maxBytes`, and
+ * each span is cut from it. The consecutive chunks of one job lie end to end in the object, and
+ * often share the places of their agents and catalogues: a few GETs for the job instead of one or
+ * more a chunk (each costs the client and the server more CPU than the bytes it carries). A read
+ * goes out when its first span is asked for and is let go once its last one is served; a span it
+ * was not planned for is read alone.
+ */
+export function mergedRangeReader(
+  spans: readonly { start: number; end: number }[],
+  read: RangeReader,
+  maxBytes: number,
+): RangeReader {
+  interface Read {
+    start: number;
+    end: number;
+    /** Spans still to serve. */
+    left: number;
+    body?: Promise<Buffer>;
+  }
+  // each span (by its place) -> the read that holds it, and how many more times it is asked for
+  const planned = new Map<string, { read: Read; left: number }>();
+  let current: Read | undefined;
+  for (const s of [...spans].sort((a, b) => a.start - b.start || a.end - b.end)) {
+    const key = `${s.start}-${s.end}`;
+    const same = planned.get(key);
+    if (same !== undefined) {
+      same.left++;
+      same.read.left++;
+      continue;
+    }
+    if (
+      current !== undefined &&
+      s.start - current.end <= SPAN_GAP &&
+      Math.max(current.end, s.end) - current.start <= maxBytes
+    ) {
+      current.end = Math.max(current.end, s.end);
+      current.left++;
+    } else {
+      current = { start: s.start, end: s.end, left: 1 };
+    }
+    planned.set(key, { read: current, left: 1 });
+  }
+  return async (start, end) => {
+    const span = planned.get(`${start}-${end}`);
+    if (span === undefined || span.left === 0) return read(start, end);
+    span.left--;
+    const r = span.read;
+    r.body ??= read(r.start, r.end);
+    const body = r.body;
+    if (--r.left === 0) r.body = undefined;
+    const bytes = await body;
+    // a short answer is cut short here too: the chunk reports it, naming the span
+    return bytes.subarray(start - r.start, Math.min(bytes.length, end - r.start));
+  };
+}
+
+/**
+ * The records of a chunk text (or of a chunk parsed by {@link parseElementChunk}): each element
+ * expanded again (as extract did: same position, same context), each node the merge of its
+ * descriptions in the elements the record names, in order. `key` names the chunk in errors;
+ * `readRange` reads the spans from the object (ETag checked).
  */
 export async function decodeElementChunk(
   key: string,
-  text: string,
+  text: string | ParsedElementChunk,
   readRange: RangeReader,
 ): Promise<DatasetRecord[]> {
-  const chunk = JSON.parse(text) as ElementChunk;
+  const chunk = typeof text === 'string' ? parseElementChunk(text) : text;
   const expander = new Expander(chunk.context);
   const described = new Map<number, Map<string, GraphNode>>();
   const tops = new Map<number, string>();

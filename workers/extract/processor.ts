@@ -14,7 +14,12 @@ import {
   tryPublish,
 } from '../../shared/runs.js';
 import { getObjectBytes, getObjectStream, listObjects } from '../../shared/s3.js';
-import { recordChunkKey, writeSpilledChunk } from '../../shared/spill.js';
+import {
+  recordChunkKey,
+  recordChunksKey,
+  writeSpilledChunk,
+  writeSpilledChunks,
+} from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
 import { afterPublish, enqueueNext, failRun, isFinalAttempt, type StepContext } from '../pipeline.js';
 import { InputError } from '../dump/input-error.js';
@@ -234,7 +239,7 @@ export async function runExtract(
       } else {
         await enqueuePending();
         const started = Date.now();
-        const chunks = await streamObject(deps, room, run, runDate, object, group.sources, progress, report);
+        const chunks = await streamObject(deps, room, run, runDate, object, group, progress, report);
         progress.streamed++;
         if (chunks === 0) notes[`object_without_datasets:${object.key.slice(-200)}`] = 1;
         await ctx.log(
@@ -293,9 +298,9 @@ async function enqueueBatch(
 }
 
 /**
- * Streams one huge object through the bounded resolver and spills its datasets in chunks of
- * CHUNK_SIZE (one gzipped JSON array each, under the run's folder); each transform job names up
- * to `perJob` chunks in a row. A retry streams the object again from its start: chunks come out
+ * Streams one huge object through the bounded resolver and cuts its datasets in chunks of
+ * CHUNK_SIZE; each transform job names up to `jobs.sources` chunks in a row (and up to `jobs.bytes`
+ * of chunk text), spilled together as one gzipped object under the run's folder. A retry streams the object again from its start: chunks come out
  * the same, so their keys and job ids do too, and what was already enqueued is not enqueued twice.
  */
 async function streamObject(
@@ -304,37 +309,61 @@ async function streamObject(
   run: RunRef,
   runDate: string,
   object: DumpObjectRef,
-  perJob: number,
+  jobs: { sources: number; bytes: number },
   progress: ExtractProgress,
   report: () => Promise<void>,
 ): Promise<number> {
   const { config, s3 } = deps;
+  const perJob = jobs.sources;
+  const maxBytes = jobs.bytes;
   let chunk: DatasetRecord[] = [];
   let chunkNo = 0;
-  // chunks written whose job is not enqueued yet (fewer than perJob)
-  let written: { batch: string; source: Extract<TransformSource, { kind: 'spill' }> }[] = [];
-  const enqueueWritten = async () => {
-    if (written.length === 0) return;
-    const batch = written[0]!.batch;
-    const sources = written.map((w) => w.source);
-    written = [];
+  // the chunk texts of the next transform job, spilled together once there are perJob of them (or
+  // maxBytes of text): one object, one PUT for the job, and one GET when it runs
+  let group: { batch: string; text: string; datasets: number }[] = [];
+  let groupChars = 0;
+  const spillGroup = async (chunks: typeof group) => {
+    const batch = chunks[0]!.batch;
+    const key =
+      chunks.length === 1
+        ? recordChunkKey(config, run, batch)
+        : recordChunksKey(config, run, batch, chunks.length);
+    if (chunks.length === 1) await writeSpilledChunk(s3, config, key, chunks[0]!.text);
+    else
+      await writeSpilledChunks(
+        s3,
+        config,
+        key,
+        chunks.map((c) => c.text),
+      );
+    const sources = chunks.map((c, part): TransformSource => ({
+      kind: 'spill',
+      object,
+      key,
+      datasets: c.datasets,
+      ...(chunks.length > 1 ? { part } : {}),
+    }));
     await enqueueBatch(deps, room, run, runDate, batch, sources);
     progress.batches++;
   };
-  const spill = async (batch: string, text: string, records: number) => {
-    const key = recordChunkKey(config, run, batch);
-    await writeSpilledChunk(s3, config, key, text);
-    written.push({ batch, source: { kind: 'spill', object, key, datasets: records } });
-    if (written.length >= perJob) await enqueueWritten();
-  };
-  // one chunk is compressed and written while the next one is resolved: chunks still go out one
-  // at a time, in order (the same keys and job ids on a retry)
+  // one job's chunks are compressed and written while the next ones are resolved: jobs still go
+  // out one at a time, in order (the same keys and job ids on a retry)
   let inFlight: Promise<void> | undefined;
   let failed: { err: unknown } | undefined;
   const drain = async () => {
     await inFlight;
     inFlight = undefined;
     if (failed) throw failed.err;
+  };
+  const spill = async () => {
+    if (group.length === 0) return;
+    const chunks = group;
+    group = [];
+    groupChars = 0;
+    await drain();
+    inFlight = spillGroup(chunks).catch((err: unknown) => {
+      failed = { err };
+    });
   };
   const flush = async () => {
     if (chunk.length === 0) return;
@@ -343,10 +372,9 @@ async function streamObject(
     const batch = `o${object.index}c${chunkNo++}`;
     // the records' element texts, or for a plain object where they lie in it (see element-chunk.ts)
     const text = encodeElementChunk(read.context(), records);
-    await drain();
-    inFlight = spill(batch, text, records.length).catch((err: unknown) => {
-      failed = { err };
-    });
+    group.push({ batch, text, datasets: records.length });
+    groupChars += text.length;
+    if (group.length >= perJob || groupChars >= maxBytes) await spill();
   };
   const read = readSourcedRecords(
     { key: object.key, open: () => getObjectStream(s3, config.S3_BUCKET, object.key, object.etag) },
@@ -365,11 +393,11 @@ async function streamObject(
       await report();
     }
     await flush();
+    await spill();
   } finally {
-    // the chunk in flight is written (or has failed) before the step returns or throws
+    // the chunks in flight are written (or have failed) before the step returns or throws
     await inFlight;
   }
   await drain();
-  await enqueueWritten();
   return chunkNo;
 }

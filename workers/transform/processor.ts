@@ -8,12 +8,20 @@ import {
   compressCopy,
   copyBatchKey,
   parseRecordChunk,
-  readSpilledChunk,
+  readSpilledChunks,
   SpillMissingError,
   writeCopyBatch,
 } from '../../shared/spill.js';
 import type { WorkerDeps } from '../deps.js';
-import { decodeElementChunk, isElementChunk } from '../dump/element-chunk.js';
+import {
+  chunkSpans,
+  decodeElementChunk,
+  isElementChunk,
+  mergedRangeReader,
+  parseElementChunk,
+  type ParsedElementChunk,
+  type RangeReader,
+} from '../dump/element-chunk.js';
 import { InputError } from '../dump/input-error.js';
 import { readWholeObject } from '../dump/whole-object.js';
 import { encodeCopyRows } from '../../shared/copy-text.js';
@@ -75,6 +83,102 @@ function fetchWhole(source: TransformSource, acceptNewVersion: boolean, deps: Wo
   });
 }
 
+/** The ranged reads of the object a chunk was spilled from: never another version than extract read. */
+function spanReader(object: TransformSource['object'], spillKey: string, deps: WorkerDeps): RangeReader {
+  const { config, s3 } = deps;
+  return async (start, end) => {
+    try {
+      // the chunk names bytes of the object as extract read it: never another version
+      return await getObjectBytes(s3, config.S3_BUCKET, object.key, {
+        etag: object.etag,
+        range: `bytes=${start}-${end - 1}`,
+      });
+    } catch (err) {
+      const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+      // a server that ignores IfMatch (s3rver) answers a range past the end of a shorter version
+      const shorter = e.name === 'InvalidRange' || e.$metadata?.httpStatusCode === 416;
+      if (!(err instanceof ObjectChangedError) && !shorter) throw err;
+      const what = shorter
+        ? `s3://${config.S3_BUCKET}/${object.key} changed since it was listed (it no longer has bytes ${start}-${end - 1})`
+        : e.message;
+      throw new SpillMissingError(
+        `${what}: the chunk ${spillKey} spilled from it no longer matches it; enqueue a new run`,
+        { cause: err },
+      );
+    }
+  };
+}
+
+type SpillSource = Extract<TransformSource, { kind: 'spill' }>;
+
+/**
+ * The most one ranged GET of a job's spans reads (about three chunks of the one-file dump): its
+ * bytes are held until its last span is decoded, and an 8 MiB read took a transform process past
+ * its 256 MB RSS budget.
+ */
+const MERGED_READ_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The spilled chunks a job names, read together: each spilled object once (it holds the job's
+ * chunks, or one), every chunk parsed up front so that the spans they read again from the object
+ * are merged into a few ranged GETs (see mergedRangeReader), then decoded one chunk at a time.
+ */
+class SpilledChunks {
+  private texts = new Map<string, Promise<string[]>>();
+  private parsed?: Promise<(ParsedElementChunk | string | undefined)[]>;
+  private reader?: RangeReader;
+
+  constructor(
+    private readonly sources: TransformSource[],
+    private readonly deps: WorkerDeps,
+  ) {}
+
+  private text(source: SpillSource): Promise<string> {
+    let texts = this.texts.get(source.key);
+    if (texts === undefined) {
+      texts = readSpilledChunks(this.deps.s3, this.deps.config, source.key);
+      texts.catch(() => undefined); // surfaces at the chunk's turn
+      this.texts.set(source.key, texts);
+    }
+    return texts.then((all) => {
+      const text = all[source.part ?? 0];
+      if (text === undefined || (source.part === undefined && all.length !== 1))
+        throw new SpillMissingError(
+          `spilled object s3://${this.deps.config.S3_BUCKET}/${source.key} holds ${all.length} chunks, not chunk ${source.part ?? 0} the job names: enqueue a new run`,
+        );
+      return text;
+    });
+  }
+
+  /** The records of the k-th source of the job (a spill). */
+  async records(k: number): Promise<DatasetRecord[]> {
+    this.parsed ??= Promise.all(
+      this.sources.map(async (s) => {
+        if (s.kind !== 'spill') return undefined;
+        const text = await this.text(s);
+        return isElementChunk(text) ? parseElementChunk(text) : text;
+      }),
+    );
+    const all = await this.parsed;
+    const chunk = all[k];
+    const source = this.sources[k] as SpillSource;
+    all[k] = undefined;
+    if (chunk === undefined) throw new Error(`source ${k} of the job was read already`);
+    if (typeof chunk === 'string') return parseRecordChunk(chunk);
+    if (this.reader === undefined) {
+      const spans = all.flatMap((c, i) =>
+        i === k ? chunkSpans(chunk) : c && typeof c !== 'string' ? chunkSpans(c) : [],
+      );
+      this.reader = mergedRangeReader(
+        spans,
+        spanReader(source.object, source.key, this.deps),
+        Math.min(MERGED_READ_MAX_BYTES, this.deps.config.WHOLE_OBJECT_MAX_BYTES),
+      );
+    }
+    return decodeElementChunk(source.key, chunk, this.reader);
+  }
+}
+
 /**
  * The records one reference names: a whole object of the dump, read and resolved here, or a
  * spilled chunk. `prefetched`: the whole object's GET, started while the previous one was scored.
@@ -84,35 +188,12 @@ async function readRecords(
   acceptNewVersion: boolean,
   deps: WorkerDeps,
   notes: Record<string, number>,
-  prefetched?: Promise<Buffer>,
+  prefetched: Promise<Buffer> | undefined,
+  spilled: () => Promise<DatasetRecord[]>,
 ): Promise<DatasetRecord[]> {
-  const { config, s3 } = deps;
+  const { config } = deps;
   const { object } = source;
-  if (source.kind === 'spill') {
-    const text = await readSpilledChunk(s3, config, source.key);
-    if (!isElementChunk(text)) return parseRecordChunk(text);
-    return decodeElementChunk(source.key, text, async (start, end) => {
-      try {
-        // the chunk names bytes of the object as extract read it: never another version
-        return await getObjectBytes(s3, config.S3_BUCKET, object.key, {
-          etag: object.etag,
-          range: `bytes=${start}-${end - 1}`,
-        });
-      } catch (err) {
-        const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-        // a server that ignores IfMatch (s3rver) answers a range past the end of a shorter version
-        const shorter = e.name === 'InvalidRange' || e.$metadata?.httpStatusCode === 416;
-        if (!(err instanceof ObjectChangedError) && !shorter) throw err;
-        const what = shorter
-          ? `s3://${config.S3_BUCKET}/${object.key} changed since it was listed (it no longer has bytes ${start}-${end - 1})`
-          : e.message;
-        throw new SpillMissingError(
-          `${what}: the chunk ${source.key} spilled from it no longer matches it; enqueue a new run`,
-          { cause: err },
-        );
-      }
-    });
-  }
+  if (source.kind === 'spill') return spilled();
   const stored = await (prefetched ?? fetchWhole(source, acceptNewVersion, deps));
   const read = await readWholeObject(object.key, stored, { maxBytes: config.WHOLE_OBJECT_MAX_BYTES });
   if (read.records.length === 0) {
@@ -206,11 +287,12 @@ export async function runTransform(
       return got;
     };
     let ahead = prefetch(0);
+    const chunks = new SpilledChunks(sources, deps);
     // one reference at a time: the records of one object or chunk in memory, the COPY text of all
     for (let k = 0; k < sources.length; k++) {
       const source = sources[k]!;
       const reading = Date.now();
-      const recordsOf = readRecords(source, acceptNewVersion, deps, notes, ahead);
+      const recordsOf = readRecords(source, acceptNewVersion, deps, notes, ahead, () => chunks.records(k));
       ahead = prefetch(k + 1);
       const records = await recordsOf;
       readMs += Date.now() - reading;
