@@ -124,15 +124,16 @@ export async function readSpilledChunks(s3: S3Client, config: SpillConfig, key: 
   const head = Buffer.from(CHUNKS_HEAD, 'utf8');
   if (bytes.length < head.length || !bytes.subarray(0, head.length).equals(head))
     return [bytes.toString('utf8')];
+  const corrupt = () =>
+    new SpillMissingError(
+      `spilled object s3://${config.S3_BUCKET}/${key} is truncated or corrupt (its chunks do not add up): enqueue a new run`,
+    );
   const eol = bytes.indexOf(0x0a);
-  const lengths = eol < 0 ? [] : bytes.toString('latin1', head.length, eol).split(',').map(Number);
+  if (eol < 0) throw corrupt();
   let at = eol + 1;
   const texts: string[] = [];
-  for (const n of lengths) {
-    if (eol < 0 || !Number.isInteger(n) || n < 0 || at + n > bytes.length)
-      throw new SpillMissingError(
-        `spilled object s3://${config.S3_BUCKET}/${key} is truncated or corrupt (its chunks do not add up): enqueue a new run`,
-      );
+  for (const n of bytes.toString('latin1', head.length, eol).split(',').map(Number)) {
+    if (!Number.isInteger(n) || n < 0 || at + n > bytes.length) throw corrupt();
     texts.push(bytes.toString('utf8', at, at + n));
     at += n;
   }

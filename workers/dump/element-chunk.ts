@@ -131,8 +131,8 @@ export function parseElementChunk(text: string): ParsedElementChunk {
 }
 
 /** The byte ranges of the object a parsed chunk reads again, in the order it reads them. */
-export function chunkSpans(chunk: ParsedElementChunk): { start: number; end: number }[] {
-  return (chunk.spans ?? []).map((s) => ({ start: s.start, end: s.end }));
+export function chunkSpans(chunk: ParsedElementChunk): readonly { start: number; end: number }[] {
+  return chunk.spans ?? [];
 }
 
 /**

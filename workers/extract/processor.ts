@@ -299,9 +299,10 @@ async function enqueueBatch(
 
 /**
  * Streams one huge object through the bounded resolver and cuts its datasets in chunks of
- * CHUNK_SIZE; each transform job names up to `jobs.sources` chunks in a row (and up to `jobs.bytes`
- * of chunk text), spilled together as one gzipped object under the run's folder. A retry streams the object again from its start: chunks come out
- * the same, so their keys and job ids do too, and what was already enqueued is not enqueued twice.
+ * CHUNK_SIZE; each transform job names up to `jobs.sources` chunks in a row (and up to
+ * `jobs.bytes` of chunk text), spilled together as one gzipped object under the run's folder. A
+ * retry streams the object again from its start: chunks come out the same, so their keys and job
+ * ids do too, and what was already enqueued is not enqueued twice.
  */
 async function streamObject(
   deps: WorkerDeps,
@@ -324,18 +325,19 @@ async function streamObject(
   let groupChars = 0;
   const spillGroup = async (chunks: typeof group) => {
     const batch = chunks[0]!.batch;
-    const key =
-      chunks.length === 1
-        ? recordChunkKey(config, run, batch)
-        : recordChunksKey(config, run, batch, chunks.length);
-    if (chunks.length === 1) await writeSpilledChunk(s3, config, key, chunks[0]!.text);
-    else
+    let key: string;
+    if (chunks.length === 1) {
+      key = recordChunkKey(config, run, batch);
+      await writeSpilledChunk(s3, config, key, chunks[0]!.text);
+    } else {
+      key = recordChunksKey(config, run, batch, chunks.length);
       await writeSpilledChunks(
         s3,
         config,
         key,
         chunks.map((c) => c.text),
       );
+    }
     const sources = chunks.map((c, part): TransformSource => ({
       kind: 'spill',
       object,

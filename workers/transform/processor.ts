@@ -160,40 +160,34 @@ class SpilledChunks {
       }),
     );
     const all = await this.parsed;
-    const chunk = all[k];
     const source = this.sources[k] as SpillSource;
+    // planned once, over every chunk of the job (none decoded yet)
+    this.reader ??= mergedRangeReader(
+      all.flatMap((c) => (c !== undefined && typeof c !== 'string' ? chunkSpans(c) : [])),
+      spanReader(source.object, source.key, this.deps),
+      Math.min(MERGED_READ_MAX_BYTES, this.deps.config.WHOLE_OBJECT_MAX_BYTES),
+    );
+    const chunk = all[k];
     all[k] = undefined;
     if (chunk === undefined) throw new Error(`source ${k} of the job was read already`);
     if (typeof chunk === 'string') return parseRecordChunk(chunk);
-    if (this.reader === undefined) {
-      const spans = all.flatMap((c, i) =>
-        i === k ? chunkSpans(chunk) : c && typeof c !== 'string' ? chunkSpans(c) : [],
-      );
-      this.reader = mergedRangeReader(
-        spans,
-        spanReader(source.object, source.key, this.deps),
-        Math.min(MERGED_READ_MAX_BYTES, this.deps.config.WHOLE_OBJECT_MAX_BYTES),
-      );
-    }
     return decodeElementChunk(source.key, chunk, this.reader);
   }
 }
 
 /**
- * The records one reference names: a whole object of the dump, read and resolved here, or a
- * spilled chunk. `prefetched`: the whole object's GET, started while the previous one was scored.
+ * The records of a whole object of the dump, read and resolved here (spilled chunks: see
+ * SpilledChunks). `prefetched`: the object's GET, started while the previous one was scored.
  */
 async function readRecords(
-  source: TransformSource,
+  source: Extract<TransformSource, { kind: 'object' }>,
   acceptNewVersion: boolean,
   deps: WorkerDeps,
   notes: Record<string, number>,
   prefetched: Promise<Buffer> | undefined,
-  spilled: () => Promise<DatasetRecord[]>,
 ): Promise<DatasetRecord[]> {
   const { config } = deps;
   const { object } = source;
-  if (source.kind === 'spill') return spilled();
   const stored = await (prefetched ?? fetchWhole(source, acceptNewVersion, deps));
   const read = await readWholeObject(object.key, stored, { maxBytes: config.WHOLE_OBJECT_MAX_BYTES });
   if (read.records.length === 0) {
@@ -292,7 +286,10 @@ export async function runTransform(
     for (let k = 0; k < sources.length; k++) {
       const source = sources[k]!;
       const reading = Date.now();
-      const recordsOf = readRecords(source, acceptNewVersion, deps, notes, ahead, () => chunks.records(k));
+      const recordsOf =
+        source.kind === 'spill'
+          ? chunks.records(k)
+          : readRecords(source, acceptNewVersion, deps, notes, ahead);
       ahead = prefetch(k + 1);
       const records = await recordsOf;
       readMs += Date.now() - reading;
